@@ -1,0 +1,350 @@
+"""The AWS side of the app: assume a profile's role and list the account's buckets.
+
+Cost matters here (DESIGN.md §3): a fresh ``boto3.Session`` plus clients per
+switch costs ~340 ms on loopback, while one botocore session kept for the app's
+life with a client per set of credentials costs ~30 ms. So :class:`AwsService`
+keeps one botocore session per *source profile* (all sharing the base
+session's model loader), caches an STS client per source and region, and keeps
+each role's temporary credentials in memory until shortly before they expire.
+
+Credentials never leave memory: nothing here writes a cache file or touches
+``os.environ``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import ProfileNotFound
+
+from .errors import AwsContext, AwsError, Operation, to_user_error
+from .profiles import RoleProfile, check_mfa_code
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+DEFAULT_REGION = "us-east-1"
+# ListBuckets returns at most 10,000 a page; asking for that page size makes both
+# real AWS (ContinuationToken) and emulators that ignore tokens return everything.
+LIST_BUCKETS_PAGE_SIZE = 10_000
+# Reuse a role's credentials until this long before they expire (capped at a
+# quarter of the session's lifetime so short sessions are still reused).
+REFRESH_MARGIN = timedelta(minutes=15)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    created: datetime  # timezone-aware
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class RoleSession:
+    """Temporary credentials of one assumed role; kept in memory only."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
+    expiration: datetime
+    issued: datetime
+    assumed_role_arn: str
+
+    def reusable_at(self, now: datetime, margin: timedelta = REFRESH_MARGIN) -> bool:
+        lifetime = self.expiration - self.issued
+        return self.expiration - now > min(margin, lifetime / 4)
+
+
+@dataclass(frozen=True)
+class SwitchResult:
+    profile_name: str
+    identity_arn: str
+    expiration: datetime
+    buckets: tuple[Bucket, ...]
+    reused_session: bool
+
+
+class MfaCodeRequired(AwsError):
+    """The profile has an MFA serial and no code was given; ask the user for one."""
+
+    def __init__(self, serial: str) -> None:
+        super().__init__(f"Enter the 6-digit code of MFA device {serial}.", "MfaCodeRequired")
+        self.serial = serial
+
+
+class Cancelled(Exception):
+    """The caller no longer wants this result (a newer switch started)."""
+
+
+def _session_key(profile: RoleProfile) -> tuple[Any, ...]:
+    return (
+        profile.role_arn,
+        profile.source_profile,
+        profile.external_id,
+        profile.effective_session_name,
+        profile.duration_seconds,
+        profile.region,
+        profile.mfa_serial,
+    )
+
+
+class AwsService:
+    """Assume roles and list buckets; safe to call from one worker thread at a time
+    while the GUI thread reads the cache."""
+
+    def __init__(
+        self,
+        *,
+        endpoint_url: str | None = None,
+        config_file: str | None = None,
+        credentials_file: str | None = None,
+        clock: Clock = utc_now,
+        connect_timeout: float = 3,
+        read_timeout: float = 5,
+        max_attempts: int = 3,
+    ) -> None:
+        self._endpoint_url = endpoint_url
+        self._config_file = config_file
+        self._credentials_file = credentials_file
+        self._clock = clock
+        self._client_config = Config(
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retries={"mode": "standard", "max_attempts": max_attempts},
+        )
+        self._lock = threading.RLock()
+        self._base = self._new_session(None)
+        self._sources: dict[str, botocore.session.Session] = {}
+        self._sts_clients: dict[tuple[str, str], Any] = {}
+        self._role_sessions: dict[tuple[Any, ...], RoleSession] = {}
+        self._s3_clients: dict[tuple[Any, ...], tuple[RoleSession, Any]] = {}
+
+    # --- sessions and clients ---
+
+    def _new_session(self, profile: str | None) -> botocore.session.Session:
+        session = botocore.session.Session(profile=profile)
+        if self._config_file:
+            session.set_config_variable("config_file", self._config_file)
+        if self._credentials_file:
+            session.set_config_variable("credentials_file", self._credentials_file)
+        if hasattr(self, "_base"):
+            # Share the parsed service models: loading them is the costly part.
+            session.register_component("data_loader", self._base.get_component("data_loader"))
+        return session
+
+    def _source_session(self, source_profile: str) -> botocore.session.Session:
+        with self._lock:
+            session = self._sources.get(source_profile)
+            if session is None:
+                session = self._new_session(source_profile)
+                self._sources[source_profile] = session
+            return session
+
+    def config_files(self) -> tuple[str, ...]:
+        """The AWS config and credentials files botocore reads (for error messages)."""
+        import os
+
+        return tuple(
+            os.path.expanduser(str(self._base.get_config_variable(name)))
+            for name in ("config_file", "credentials_file")
+        )
+
+    def aws_profile_names(self) -> list[str]:
+        """Profiles found in the AWS config and credentials files, sorted."""
+        try:
+            return sorted(self._base.available_profiles)
+        except Exception:  # a malformed config file must not break the dialog
+            log.warning("could not read the AWS config files", exc_info=True)
+            return []
+
+    def _region_for(self, profile: RoleProfile, source: botocore.session.Session) -> str:
+        if profile.region:
+            return profile.region
+        try:
+            configured = source.get_config_variable("region")
+        except ProfileNotFound:
+            configured = None
+        return str(configured) if configured else DEFAULT_REGION
+
+    def _client(
+        self, session: botocore.session.Session, service: str, region: str, **creds: str
+    ) -> Any:
+        with self._lock:  # botocore's client creation is not documented as thread-safe
+            return session.create_client(
+                service,
+                region_name=region,
+                endpoint_url=self._endpoint_url,
+                config=self._client_config,
+                **creds,
+            )
+
+    def _sts_client(self, source_profile: str, region: str) -> Any:
+        key = (source_profile, region)
+        client = self._sts_clients.get(key)
+        if client is None:
+            client = self._client(self._source_session(source_profile), "sts", region)
+            self._sts_clients[key] = client
+        return client
+
+    def _context(self, profile: RoleProfile, region: str = "") -> AwsContext:
+        return AwsContext(
+            role_arn=profile.role_arn,
+            source_profile=profile.source_profile,
+            region=region or profile.region or DEFAULT_REGION,
+            config_files=self.config_files(),
+            mfa=bool(profile.mfa_serial),
+        )
+
+    def _fail(self, exc: BaseException, op: Operation, profile: RoleProfile) -> AwsError:
+        error = to_user_error(exc, op, self._context(profile))
+        log.info("%s failed for profile %r: %s", op, profile.name, error.code)
+        return error
+
+    # --- role sessions ---
+
+    def cached_session(self, profile: RoleProfile) -> RoleSession | None:
+        """The profile's credentials if they are still good to use, else None."""
+        with self._lock:
+            session = self._role_sessions.get(_session_key(profile))
+        if session is not None and session.reusable_at(self._clock()):
+            return session
+        return None
+
+    def forget(self, profile: RoleProfile) -> None:
+        with self._lock:
+            self._role_sessions.pop(_session_key(profile), None)
+            self._s3_clients.pop(_session_key(profile), None)
+
+    def assume_role(self, profile: RoleProfile, mfa_code: str | None = None) -> RoleSession:
+        """Call STS AssumeRole for ``profile`` (always; see :meth:`session_for`)."""
+        params: dict[str, Any] = {
+            "RoleArn": profile.role_arn,
+            "RoleSessionName": profile.effective_session_name,
+        }
+        if profile.external_id:
+            params["ExternalId"] = profile.external_id
+        if profile.duration_seconds:
+            params["DurationSeconds"] = profile.duration_seconds
+        if profile.mfa_serial:
+            if mfa_code is None:
+                raise MfaCodeRequired(profile.mfa_serial)
+            problem = check_mfa_code(mfa_code)
+            if problem:
+                raise AwsError(problem, "InvalidMfaCode")
+            params["SerialNumber"] = profile.mfa_serial
+            params["TokenCode"] = mfa_code
+        try:
+            source = self._source_session(profile.source_profile)
+            region = self._region_for(profile, source)
+            response = self._sts_client(profile.source_profile, region).assume_role(**params)
+        except Exception as exc:
+            raise self._fail(exc, "assume", profile) from None
+        creds = response["Credentials"]
+        session = RoleSession(
+            access_key_id=creds["AccessKeyId"],
+            secret_access_key=creds["SecretAccessKey"],
+            session_token=creds["SessionToken"],
+            expiration=creds["Expiration"],
+            issued=self._clock(),
+            assumed_role_arn=response["AssumedRoleUser"]["Arn"],
+        )
+        with self._lock:
+            self._role_sessions[_session_key(profile)] = session
+        log.info("assumed %s as %s", profile.role_arn, session.assumed_role_arn)
+        return session
+
+    def session_for(
+        self, profile: RoleProfile, mfa_code: str | None = None
+    ) -> tuple[RoleSession, bool]:
+        """Cached credentials when still valid, else a fresh AssumeRole.
+
+        Returns the session and whether it was reused.
+        """
+        cached = self.cached_session(profile)
+        if cached is not None:
+            return cached, True
+        return self.assume_role(profile, mfa_code), False
+
+    # --- buckets ---
+
+    def _s3_client(self, profile: RoleProfile, session: RoleSession) -> Any:
+        key = _session_key(profile)
+        with self._lock:
+            entry = self._s3_clients.get(key)
+        if entry is not None and entry[0] is session:
+            return entry[1]
+        source = self._source_session(profile.source_profile)
+        client = self._client(
+            source,
+            "s3",
+            self._region_for(profile, source),
+            aws_access_key_id=session.access_key_id,
+            aws_secret_access_key=session.secret_access_key,
+            aws_session_token=session.session_token,
+        )
+        with self._lock:
+            self._s3_clients[key] = (session, client)
+        return client
+
+    def list_buckets(self, profile: RoleProfile, session: RoleSession) -> list[Bucket]:
+        """Every bucket the role can see, across all ListBuckets pages."""
+        if not session.reusable_at(self._clock(), margin=timedelta(0)):
+            # Never send expired credentials: AWS would only answer ExpiredToken.
+            raise to_user_error(_expired_error(), "list", self._context(profile))
+        try:
+            paginator = self._s3_client(profile, session).get_paginator("list_buckets")
+            buckets: list[Bucket] = []
+            for page in paginator.paginate(PaginationConfig={"PageSize": LIST_BUCKETS_PAGE_SIZE}):
+                buckets.extend(
+                    Bucket(
+                        name=item["Name"],
+                        created=item["CreationDate"],
+                        region=item.get("BucketRegion"),
+                    )
+                    for item in page.get("Buckets", [])
+                )
+        except Exception as exc:
+            raise self._fail(exc, "list", profile) from None
+        return buckets
+
+    def switch(
+        self,
+        profile: RoleProfile,
+        mfa_code: str | None = None,
+        is_current: Callable[[], bool] = lambda: True,
+    ) -> SwitchResult:
+        """Assume (or reuse) the role and list its buckets.
+
+        ``is_current`` is checked between the two calls so a superseded switch
+        stops early with :class:`Cancelled` instead of listing for nothing.
+        """
+        session, reused = self.session_for(profile, mfa_code)
+        if not is_current():
+            raise Cancelled
+        buckets = self.list_buckets(profile, session)
+        return SwitchResult(
+            profile_name=profile.name,
+            identity_arn=session.assumed_role_arn,
+            expiration=session.expiration,
+            buckets=tuple(buckets),
+            reused_session=reused,
+        )
+
+
+def _expired_error() -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError(
+        {"Error": {"Code": "ExpiredToken", "Message": "credentials expired"}}, "ListBuckets"
+    )

@@ -1,0 +1,1 @@
+"""The Qt layer: widgets, models and the worker thread. Never calls boto3 directly."""
