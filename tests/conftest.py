@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from xacct_gui.demo import DemoAws, DemoEnvironment
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # Never let a developer's real AWS settings leak into the suite.
@@ -36,3 +38,10 @@ def isolated_aws_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         mp.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
         mp.setenv("AWS_EC2_METADATA_DISABLED", "true")
         yield home
+
+
+@pytest.fixture(scope="session")
+def demo_env() -> Iterator[DemoEnvironment]:
+    """One seeded demo emulator for the whole session (moto's state is process-wide)."""
+    with DemoAws() as env:
+        yield env

@@ -178,15 +178,22 @@ class AwsService:
         return str(configured) if configured else DEFAULT_REGION
 
     def _client(
-        self, session: botocore.session.Session, service: str, region: str, **creds: str
+        self,
+        session: botocore.session.Session,
+        service: str,
+        region: str,
+        role: RoleSession | None = None,
     ) -> Any:
+        """A client signed by ``role`` (or by the session's own credentials)."""
         with self._lock:  # botocore's client creation is not documented as thread-safe
             return session.create_client(
                 service,
                 region_name=region,
                 endpoint_url=self._endpoint_url,
                 config=self._client_config,
-                **creds,
+                aws_access_key_id=role.access_key_id if role else None,
+                aws_secret_access_key=role.secret_access_key if role else None,
+                aws_session_token=role.session_token if role else None,
             )
 
     def _sts_client(self, source_profile: str, region: str) -> Any:
@@ -197,11 +204,12 @@ class AwsService:
             self._sts_clients[key] = client
         return client
 
-    def _context(self, profile: RoleProfile, region: str = "") -> AwsContext:
+    def _context(self, profile: RoleProfile) -> AwsContext:
         return AwsContext(
             role_arn=profile.role_arn,
             source_profile=profile.source_profile,
-            region=region or profile.region or DEFAULT_REGION,
+            # The region the call really went to, so the message names the right one.
+            region=self._region_for(profile, self._source_session(profile.source_profile)),
             config_files=self.config_files(),
             mfa=bool(profile.mfa_serial),
         )
@@ -285,14 +293,7 @@ class AwsService:
         if entry is not None and entry[0] is session:
             return entry[1]
         source = self._source_session(profile.source_profile)
-        client = self._client(
-            source,
-            "s3",
-            self._region_for(profile, source),
-            aws_access_key_id=session.access_key_id,
-            aws_secret_access_key=session.secret_access_key,
-            aws_session_token=session.session_token,
-        )
+        client = self._client(source, "s3", self._region_for(profile, source), session)
         with self._lock:
             self._s3_clients[key] = (session, client)
         return client

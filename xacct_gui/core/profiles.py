@@ -94,7 +94,9 @@ def check_role_name(value: str) -> str | None:
     if not _ROLE_PATH_RE.fullmatch(path):
         return "A role path may only use printable ASCII characters."
     if len(path) + len(name) > MAX_ROLE_PATH_AND_NAME:
-        return f"The role's path and name together may be at most {MAX_ROLE_PATH_AND_NAME} characters."
+        return (
+            f"The role's path and name together may be at most {MAX_ROLE_PATH_AND_NAME} characters."
+        )
     return None
 
 

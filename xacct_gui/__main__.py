@@ -1,0 +1,90 @@
+"""Command line: ``xacct-gui [--demo] [--config-dir DIR] [--list-buckets NAME [--json]]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from xacct_gui import APP_NAME, __version__
+
+CONFIG_DIR_ENV = "XACCT_GUI_CONFIG_DIR"
+# botocore logs request headers and bodies (tokens, signatures) at DEBUG: never go below INFO.
+CHATTY_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer", "werkzeug")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xacct-gui",
+        description="Switch between AWS roles by colour and see each account's S3 buckets.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--config-dir",
+        type=Path,
+        help=(
+            "where the app keeps profiles.json "
+            f"(default: the user config dir; env {CONFIG_DIR_ENV})"
+        ),
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start a local AWS emulator with demo accounts and use it (no AWS account needed)",
+    )
+    parser.add_argument(
+        "--list-buckets",
+        metavar="NAME",
+        help="headless: assume role profile NAME, print its buckets and exit",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="with --list-buckets: print a JSON array"
+    )
+    parser.add_argument("--debug", action="store_true", help="verbose logging on stderr")
+    return parser
+
+
+def configure_logging(debug: bool) -> None:
+    level = logging.DEBUG if debug else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
+def resolve_config_dir(cli_value: Path | None) -> Path:
+    if cli_value is not None:
+        return cli_value.expanduser()
+    from_env = os.environ.get(CONFIG_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("xacct-gui", appauthor=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.json and not args.list_buckets:
+        print("error: --json goes with --list-buckets", file=sys.stderr)
+        return 2
+    configure_logging(args.debug)
+    explicit_dir = args.config_dir or os.environ.get(CONFIG_DIR_ENV)
+
+    from xacct_gui.app import Launch
+
+    launch = Launch(
+        config_dir=resolve_config_dir(args.config_dir) if explicit_dir or not args.demo else None,
+        demo=args.demo,
+    )
+    try:
+        if args.list_buckets:
+            return launch.list_buckets(args.list_buckets, as_json=args.json)
+        return launch.run_gui()
+    finally:
+        launch.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Composition root: the profile store, the AWS service, the window and clean shutdown.
+
+Start-up order matters for how fast the window appears: Qt and the window
+first, botocore later on the worker thread (importing it costs ~0.4 s).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xacct_gui import APP_ID, APP_NAME, __version__
+from xacct_gui.core.store import LoadResult, ProfileStore, StateStore
+
+if TYPE_CHECKING:
+    from xacct_gui.core.aws import AwsService
+    from xacct_gui.demo import DemoAws, DemoEnvironment
+
+log = logging.getLogger(__name__)
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+class DemoUnavailable(RuntimeError):
+    pass
+
+
+class Launch:
+    """One run of the app, GUI or headless; :meth:`close` releases what it started."""
+
+    def __init__(self, *, config_dir: Path | None, demo: bool) -> None:
+        self._temp_config: tempfile.TemporaryDirectory[str] | None = None
+        if config_dir is None:
+            # The demo never touches the user's real profiles unless asked to.
+            self._temp_config = tempfile.TemporaryDirectory(prefix="xacct-demo-config-")
+            config_dir = Path(self._temp_config.name)
+        self.config_dir = config_dir
+        self.store = ProfileStore(config_dir)
+        self.state = StateStore(config_dir)
+        self._demo_requested = demo
+        self._demo: DemoAws | None = None
+        self.demo_env: DemoEnvironment | None = None
+
+    # --- demo ---
+
+    def _start_demo(self) -> DemoEnvironment:
+        try:
+            from xacct_gui.demo import DemoAws
+        except ImportError as exc:
+            raise DemoUnavailable(
+                "The demo needs the local AWS emulator: install the 'demo' extra "
+                f"(pip install 'xacct-gui[demo]'). ({exc})"
+            ) from None
+        self._demo = DemoAws()
+        self.demo_env = self._demo.start()
+        return self.demo_env
+
+    def _load_profiles(self) -> LoadResult:
+        loaded = self.store.load()
+        if self.demo_env is None or not self.store.writable:
+            return loaded
+        names = {p.name.casefold() for p in loaded.profiles}
+        missing = [p for p in self.demo_env.profiles if p.name.casefold() not in names]
+        if not missing:
+            return loaded
+        profiles = (*loaded.profiles, *missing)
+        self.store.save(profiles)
+        return LoadResult(profiles=profiles, problems=loaded.problems)
+
+    def make_service(self) -> AwsService:
+        if self.demo_env is not None:
+            return self.demo_env.make_service()
+        from xacct_gui.core.aws import AwsService
+
+        return AwsService()
+
+    # --- headless ---
+
+    def list_buckets(self, name: str, *, as_json: bool) -> int:
+        from xacct_gui.cli import list_buckets
+
+        try:
+            if self._demo_requested:
+                self._start_demo()
+            loaded = self._load_profiles()
+        except (DemoUnavailable, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if not loaded.profiles and loaded.problems:
+            print(f"error: {' '.join(loaded.problems[0].split())}", file=sys.stderr)
+            return 1
+        return list_buckets(
+            self.make_service(), loaded.profiles, name, as_json=as_json, where=str(self.store.path)
+        )
+
+    # --- GUI ---
+
+    def run_gui(self) -> int:
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QApplication
+
+        from xacct_gui.gui.main_window import MainWindow
+        from xacct_gui.gui.workers import SwitchController
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        assert isinstance(app, QApplication)
+        app.setApplicationName(APP_NAME)
+        app.setApplicationVersion(__version__)
+        app.setDesktopFileName(APP_ID)
+        icon = RESOURCES / "icons" / "xacct-256.png"
+        if icon.exists():
+            app.setWindowIcon(QIcon(str(icon)))
+
+        problems: list[str] = []
+        if self._demo_requested:
+            try:
+                self._start_demo()
+            except DemoUnavailable as exc:
+                problems.append(str(exc))
+        loaded = self._load_profiles()
+        controller = SwitchController(self.make_service)
+        window = MainWindow(
+            store=self.store,
+            state=self.state,
+            controller=controller,
+            profiles=loaded.profiles,
+            file_problems=[*problems, *loaded.problems],
+            emulator_endpoint=self.demo_env.endpoint_url if self.demo_env else None,
+        )
+        window.show()
+        controller.warm_up()
+        last = self.state.load().get("last_profile")
+        first = loaded.profiles[0].name if loaded.profiles else None
+        start_with = last if any(p.name == last for p in loaded.profiles) else first
+        if start_with:
+            window.switch_to(str(start_with))
+        try:
+            return int(app.exec())
+        finally:
+            controller.shutdown()
+            window.deleteLater()
+            controller.deleteLater()
+
+    def close(self) -> None:
+        if self._demo is not None:
+            self._demo.stop()
+            self._demo = None
+        if self._temp_config is not None:
+            with contextlib.suppress(OSError):
+                self._temp_config.cleanup()
+            self._temp_config = None

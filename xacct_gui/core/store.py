@@ -1,0 +1,200 @@
+"""Load and save ``profiles.json`` without ever losing what the user wrote.
+
+Rules (DESIGN.md §2, issue "The app…" item 7):
+
+* writes are atomic: a temp file in the same directory, fsync, ``os.replace``;
+* a file that cannot be read or parsed, or whose version is newer than this
+  app knows, is never overwritten: the store turns read-only and says why;
+* keys this version does not know survive a save, at the top level and in each
+  profile, and a profile entry that fails validation is written back unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ProfileFileError
+from .profiles import ProfileError, RoleProfile
+
+FILE_NAME = "profiles.json"
+STATE_FILE_NAME = "state.json"
+CURRENT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    profiles: tuple[RoleProfile, ...]
+    # One message per problem the user should read; empty when all is well.
+    problems: tuple[str, ...] = ()
+    # False when saving would overwrite a file the app could not understand.
+    writable: bool = True
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as tmp:
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable on POSIX; Windows cannot open directories.
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class ProfileStore:
+    """The profile file of one config directory."""
+
+    def __init__(self, config_dir: Path) -> None:
+        self.config_dir = Path(config_dir)
+        self.path = self.config_dir / FILE_NAME
+        self._writable = True
+        self._why_read_only = ""
+        self._top_level_extra: dict[str, Any] = {}
+        self._invalid_entries: list[Any] = []
+
+    @property
+    def writable(self) -> bool:
+        return self._writable
+
+    def load(self) -> LoadResult:
+        self._top_level_extra = {}
+        self._invalid_entries = []
+        try:
+            raw_text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self._writable = True
+            return LoadResult(profiles=())
+        except (OSError, UnicodeDecodeError) as exc:
+            return self._read_only(f"Cannot read {self.path}: {_reason(exc)}.")
+        try:
+            document = json.loads(raw_text)
+        except json.JSONDecodeError as exc:
+            return self._read_only(
+                f"{self.path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+            )
+        return self._parse(document)
+
+    def _read_only(self, problem: str) -> LoadResult:
+        self._writable = False
+        self._why_read_only = (
+            f"{problem} The file was left untouched; changes to profiles are not saved "
+            "until it is fixed or moved away."
+        )
+        return LoadResult(profiles=(), problems=(self._why_read_only,), writable=False)
+
+    def _parse(self, document: Any) -> LoadResult:
+        if not isinstance(document, dict) or not isinstance(document.get("profiles", []), list):
+            return self._read_only(
+                f"{self.path} does not look like a profile file (expected an object "
+                'with a "profiles" list).'
+            )
+        version = document.get("version", CURRENT_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            return self._read_only(f"{self.path} has an invalid version {version!r}.")
+        if version > CURRENT_VERSION:
+            return self._read_only(
+                f"{self.path} was written by a newer xacct (file version {version}, this app "
+                f"knows up to {CURRENT_VERSION}). Update the app to use it."
+            )
+        self._writable = True
+        self._top_level_extra = {
+            k: v for k, v in document.items() if k not in ("version", "profiles")
+        }
+        profiles: list[RoleProfile] = []
+        problems: list[str] = []
+        for position, entry in enumerate(document.get("profiles", []), start=1):
+            try:
+                if not isinstance(entry, dict):
+                    raise ProfileError({"entry": "is not an object"})
+                profiles.append(RoleProfile.from_dict(entry, (p.name for p in profiles)))
+            except ProfileError as exc:
+                # Keep the entry verbatim so a later save does not drop it.
+                self._invalid_entries.append(entry)
+                problems.append(f"{self.path}, profile #{position} was skipped: {exc}")
+        return LoadResult(profiles=tuple(profiles), problems=tuple(problems))
+
+    def save(self, profiles: Sequence[RoleProfile]) -> None:
+        """Write ``profiles`` atomically; raise ProfileFileError with a user message."""
+        if not self._writable:
+            raise ProfileFileError(self._why_read_only)
+        document: dict[str, Any] = {
+            "version": CURRENT_VERSION,
+            **self._top_level_extra,
+            "profiles": [p.to_dict() for p in profiles] + self._invalid_entries,
+        }
+        try:
+            write_atomically(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise ProfileFileError(
+                f"Could not save profiles to {self.path}: {_reason(exc)}. "
+                "The previous file is unchanged."
+            ) from None
+
+
+class StateStore:
+    """Small UI state (last active profile), kept apart so switching never rewrites profiles."""
+
+    def __init__(self, config_dir: Path) -> None:
+        self.path = Path(config_dir) / STATE_FILE_NAME
+
+    def load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save(self, **values: Any) -> None:
+        """Merge ``values`` into the state; failures are ignored (state is a convenience)."""
+        state = self.load()
+        state.update(values)
+        with contextlib.suppress(OSError):
+            write_atomically(self.path, json.dumps(state, indent=2) + "\n")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def unique_name(base: str, taken: Iterable[str]) -> str:
+    """``base``, or ``base (copy)``, ``base (copy 2)`` … whichever is free (case-insensitive)."""
+    used = {name.casefold() for name in taken}
+    if base.casefold() not in used:
+        return base
+    candidate = f"{base} (copy)"
+    counter = 2
+    while candidate.casefold() in used:
+        candidate = f"{base} (copy {counter})"
+        counter += 1
+    return candidate[:64]

@@ -1,0 +1,540 @@
+"""The main window: switcher, banner, bucket table, status bar and profile actions.
+
+The window never calls AWS: it asks the :class:`SwitchController` and reacts
+to its signals, which always arrive on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xacct_gui import APP_NAME, __version__
+from xacct_gui.core.errors import ProfileFileError
+from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.store import ProfileStore, StateStore, unique_name
+from xacct_gui.gui.banners import MessageBanner
+from xacct_gui.gui.bucket_model import (
+    COL_CREATED,
+    COL_NAME,
+    COL_REGION,
+    BucketFilterProxy,
+    BucketTableModel,
+)
+from xacct_gui.gui.role_switcher import RoleBanner, RoleSwitcher
+from xacct_gui.gui.workers import SwitchController
+
+if TYPE_CHECKING:  # botocore is imported after the window shows
+    from xacct_gui.core.aws import SwitchResult
+
+COUNTDOWN_INTERVAL_MS = 15_000
+
+
+def describe_expiry(expiration: datetime, now: datetime) -> str:
+    """ "Session expires 14:05 (in 52 min)" — local clock time plus time left."""
+    left = expiration - now
+    minutes = int(left.total_seconds() // 60)
+    when = expiration.astimezone().strftime("%H:%M")
+    if left.total_seconds() <= 0:
+        return f"Session expired at {when}"
+    if minutes >= 60:
+        return f"Session expires {when} (in {minutes // 60} h {minutes % 60:02d} min)"
+    return f"Session expires {when} (in {max(minutes, 1)} min)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        *,
+        store: ProfileStore,
+        state: StateStore,
+        controller: SwitchController,
+        profiles: Sequence[RoleProfile],
+        file_problems: Sequence[str] = (),
+        emulator_endpoint: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._state = state
+        self._controller = controller
+        self._profiles: list[RoleProfile] = list(profiles)
+        self._aws_profiles: list[str] = []
+        self._active: RoleProfile | None = None
+        self._result: SwitchResult | None = None  # what the table shows
+        # Each profile's last result, shown at once when switching back while valid.
+        self._last_results: dict[str, SwitchResult] = {}
+
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.resize(980, 640)
+        self._build_widgets(emulator_endpoint)
+        self._build_actions()
+        self._connect_controller()
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_INTERVAL_MS)
+        self._countdown.timeout.connect(self._update_expiry)
+        self._countdown.start()
+
+        self._switcher.set_profiles(self._profiles, None)
+        self._show_file_problems(file_problems)
+        self._update_profile_actions()
+
+    # --- construction ---
+
+    def _build_widgets(self, emulator_endpoint: str | None) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 10, 10, 6)
+        layout.setSpacing(8)
+
+        if emulator_endpoint:
+            notice = QLabel(
+                f"Demo mode: talking to a local AWS emulator at {emulator_endpoint}. "
+                "No real AWS account is used and nothing leaves this computer.",
+                central,
+            )
+            notice.setObjectName("demoNotice")
+            notice.setWordWrap(True)
+            notice.setStyleSheet(
+                "QLabel#demoNotice { background: #232f3e; color: #ffffff; padding: 6px 10px;"
+                " border-radius: 3px; }"
+            )
+            layout.addWidget(notice)
+
+        top = QHBoxLayout()
+        role_label = QLabel("&Role:", central)
+        self._switcher = RoleSwitcher(central)
+        role_label.setBuddy(self._switcher)
+        top.addWidget(role_label)
+        top.addWidget(self._switcher, 1)
+        self._add_button = QPushButton("Add…", central)
+        self._edit_button = QPushButton("Edit…", central)
+        self._duplicate_button = QPushButton("Duplicate…", central)
+        self._delete_button = QPushButton("Delete", central)
+        for button in (
+            self._add_button,
+            self._edit_button,
+            self._duplicate_button,
+            self._delete_button,
+        ):
+            top.addWidget(button)
+        layout.addLayout(top)
+
+        self._banner = RoleBanner(central)
+        layout.addWidget(self._banner)
+        self._file_warning = MessageBanner("fileWarning", "warning", central)
+        layout.addWidget(self._file_warning)
+        self._error_banner = MessageBanner("errorBanner", "error", central)
+        layout.addWidget(self._error_banner)
+
+        self._filter = QLineEdit(central)
+        self._filter.setObjectName("bucketFilter")
+        self._filter.setPlaceholderText("Filter buckets by name")
+        self._filter.setClearButtonEnabled(True)
+        self._filter.setAccessibleName("Filter buckets")
+        layout.addWidget(self._filter)
+
+        self._model = BucketTableModel(self)
+        self._proxy = BucketFilterProxy(self)
+        self._proxy.setSourceModel(self._model)
+        self._table = QTableView(central)
+        self._table.setObjectName("bucketTable")
+        self._table.setModel(self._proxy)
+        self._table.setSortingEnabled(True)
+        self._table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setAlternatingRowColors(True)
+        self._table.setWordWrap(False)
+        self._table.verticalHeader().setVisible(False)
+        self._table.verticalHeader().setDefaultSectionSize(24)
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_CREATED, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self._table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        layout.addWidget(self._table, 1)
+        self.setCentralWidget(central)
+
+        status = self.statusBar()
+        self._count_label = QLabel(status)
+        self._count_label.setObjectName("bucketCount")
+        self._identity_label = QLabel(status)
+        self._identity_label.setObjectName("identityLabel")
+        self._identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._expiry_label = QLabel(status)
+        self._expiry_label.setObjectName("expiryLabel")
+        self._busy = QProgressBar(status)
+        self._busy.setObjectName("busyIndicator")
+        self._busy.setRange(0, 0)  # indeterminate
+        self._busy.setMaximumWidth(120)
+        self._busy.setMaximumHeight(14)
+        self._busy.setTextVisible(False)
+        self._busy.setVisible(False)
+        status.addWidget(self._count_label)
+        status.addWidget(self._identity_label, 1)
+        status.addPermanentWidget(self._busy)
+        status.addPermanentWidget(self._expiry_label)
+
+    def _build_actions(self) -> None:
+        def action(
+            text: str,
+            slot: object,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        ) -> QAction:
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            return act
+
+        self._add_action = action(
+            "&Add role profile…", self.add_profile, QKeySequence.StandardKey.New
+        )
+        self._edit_action = action("&Edit role profile…", self.edit_profile, "Ctrl+E")
+        self._duplicate_action = action(
+            "D&uplicate role profile…", self.duplicate_profile, "Ctrl+D"
+        )
+        self._delete_action = action("&Delete role profile", self.delete_profile)
+        self._refresh_action = action(
+            "&Refresh buckets", self.refresh, QKeySequence.StandardKey.Refresh
+        )
+        self._refresh_action.setShortcuts(
+            [QKeySequence("F5"), QKeySequence(QKeySequence.StandardKey.Refresh)]
+        )
+        self._copy_action = action(
+            "&Copy bucket name", self.copy_selected_names, QKeySequence.StandardKey.Copy
+        )
+        self._copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._table.addAction(self._copy_action)
+        quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        focus_filter = action(
+            "Filter buckets", self._filter.setFocus, QKeySequence.StandardKey.Find
+        )
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addAction(quit_action)
+        profiles_menu = menu.addMenu("&Profiles")
+        for act in (
+            self._add_action,
+            self._edit_action,
+            self._duplicate_action,
+            self._delete_action,
+        ):
+            profiles_menu.addAction(act)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self._refresh_action)
+        view_menu.addAction(focus_filter)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(action("&About", self._about))
+
+        self._add_button.clicked.connect(self.add_profile)
+        self._edit_button.clicked.connect(self.edit_profile)
+        self._duplicate_button.clicked.connect(self.duplicate_profile)
+        self._delete_button.clicked.connect(self.delete_profile)
+        self._switcher.profile_chosen.connect(self._on_profile_chosen)
+        self._switcher.currentIndexChanged.connect(self._update_profile_actions)
+        self._filter.textChanged.connect(self._on_filter_changed)
+        self._table.customContextMenuRequested.connect(self._show_table_menu)
+
+    def _connect_controller(self) -> None:
+        self._controller.switched.connect(self._on_switched)
+        self._controller.switch_failed.connect(self._on_switch_failed)
+        self._controller.busy_changed.connect(self._busy.setVisible)
+        self._controller.aws_profiles_ready.connect(self._on_aws_profiles)
+
+    # --- public API used by the app and by tests ---
+
+    @property
+    def profiles(self) -> list[RoleProfile]:
+        return list(self._profiles)
+
+    @property
+    def active_profile(self) -> RoleProfile | None:
+        return self._active
+
+    @property
+    def bucket_model(self) -> BucketTableModel:
+        return self._model
+
+    @property
+    def bucket_proxy(self) -> BucketFilterProxy:
+        return self._proxy
+
+    def switch_to(self, name: str) -> None:
+        """Select ``name`` in the switcher, exactly as a user would."""
+        if self._switcher.current_name() == name:
+            self._on_profile_chosen(name)
+        else:
+            self._switcher.select(name)
+
+    @Slot()
+    def refresh(self) -> None:
+        if self._active is not None:
+            self._start_switch(self._active)
+
+    # --- switching ---
+
+    @Slot(str)
+    def _on_profile_chosen(self, name: str) -> None:
+        profile = self._find(name)
+        if profile is not None:
+            self._start_switch(profile)
+
+    def _start_switch(self, profile: RoleProfile, mfa_code: str | None = None) -> None:
+        switching_account = self._active is None or self._active.name != profile.name
+        self._active = profile
+        self._error_banner.clear()
+        self._banner.show_profile(profile, note="switching…")
+        if switching_account:
+            # Never leave one account's buckets under another account's colour: show
+            # this profile's own last list while it is still valid, else nothing.
+            self._show_result(self._reusable_result(profile))
+        self._state.save(last_profile=profile.name)
+        self._controller.request_switch(profile, mfa_code)
+
+    def _reusable_result(self, profile: RoleProfile) -> SwitchResult | None:
+        result = self._last_results.get(profile.name)
+        if result is not None and result.expiration > datetime.now(timezone.utc):
+            return result
+        return None
+
+    @Slot(object)
+    def _on_switched(self, result: SwitchResult) -> None:
+        if self._active is None or result.profile_name != self._active.name:
+            return
+        self._last_results[result.profile_name] = result
+        self._banner.show_profile(self._active)
+        self._show_result(result)
+
+    @Slot(object, str, str)
+    def _on_switch_failed(self, profile: RoleProfile, message: str, code: str) -> None:
+        if self._active is None or profile.name != self._active.name:
+            return
+        if code == "MfaCodeRequired":
+            code_text = self._ask_mfa_code(profile)
+            if code_text:
+                self._start_switch(profile, code_text)
+                return
+        self._show_result(None)
+        self._banner.show_profile(profile, note="not connected")
+        self._error_banner.show_message(f"{profile.name}: {message}")
+
+    def _ask_mfa_code(self, profile: RoleProfile) -> str | None:
+        code, ok = QInputDialog.getText(
+            self,
+            "MFA code",
+            f"Enter the 6-digit code from MFA device\n{profile.mfa_serial}",
+            QLineEdit.EchoMode.Normal,
+        )
+        return code.strip() if ok and code.strip() else None
+
+    def _show_result(self, result: SwitchResult | None) -> None:
+        self._result = result
+        if self._result is None:
+            self._model.clear()
+            self._identity_label.clear()
+            self._expiry_label.clear()
+        else:
+            self._model.set_buckets(self._result.buckets)
+            # Only newer ListBuckets responses carry regions; hide an all-empty column.
+            has_regions = any(bucket.region for bucket in self._result.buckets)
+            self._table.setColumnHidden(COL_REGION, not has_regions)
+            self._identity_label.setText(self._result.identity_arn)
+            self._identity_label.setToolTip("The assumed-role identity AWS sees")
+        self._update_count()
+        self._update_expiry()
+
+    def _update_count(self) -> None:
+        if self._result is None:
+            self._count_label.clear()
+            return
+        total = self._model.rowCount()
+        shown = self._proxy.rowCount()
+        noun = "bucket" if total == 1 else "buckets"
+        text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+        self._count_label.setText(text)
+
+    @Slot()
+    def _update_expiry(self) -> None:
+        if self._result is None:
+            self._expiry_label.clear()
+            return
+        self._expiry_label.setText(
+            describe_expiry(self._result.expiration, datetime.now(timezone.utc))
+        )
+
+    @Slot(str)
+    def _on_filter_changed(self, text: str) -> None:
+        self._proxy.set_name_filter(text)
+        self._update_count()
+
+    @Slot(list)
+    def _on_aws_profiles(self, names: list[str]) -> None:
+        self._aws_profiles = names
+
+    # --- copy ---
+
+    def selected_bucket_names(self) -> list[str]:
+        rows = sorted({index.row() for index in self._table.selectionModel().selectedRows()})
+        if not rows and self._table.currentIndex().isValid():
+            rows = [self._table.currentIndex().row()]
+        names = []
+        for row in rows:
+            source = self._proxy.mapToSource(self._proxy.index(row, COL_NAME))
+            names.append(self._model.bucket_at(source.row()).name)
+        return names
+
+    @Slot()
+    def copy_selected_names(self) -> None:
+        names = self.selected_bucket_names()
+        if names:
+            QGuiApplication.clipboard().setText("\n".join(names))
+            self.statusBar().showMessage(f"Copied {len(names)} bucket name(s)", 3000)
+
+    @Slot(QPoint)
+    def _show_table_menu(self, pos: QPoint) -> None:
+        index: QModelIndex = self._table.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction(self._copy_action)
+        menu.popup(self._table.viewport().mapToGlobal(pos))
+
+    # --- profiles ---
+
+    def _find(self, name: str | None) -> RoleProfile | None:
+        return next((p for p in self._profiles if p.name == name), None)
+
+    def _selected_profile(self) -> RoleProfile | None:
+        return self._find(self._switcher.current_name())
+
+    @Slot()
+    def _update_profile_actions(self) -> None:
+        has_selection = self._selected_profile() is not None
+        for widget in (
+            self._edit_action,
+            self._duplicate_action,
+            self._delete_action,
+            self._edit_button,
+            self._duplicate_button,
+            self._delete_button,
+        ):
+            widget.setEnabled(has_selection)
+        self._refresh_action.setEnabled(has_selection)
+
+    def run_profile_dialog(
+        self, profile: RoleProfile | None, taken: Sequence[str], title: str
+    ) -> RoleProfile | None:
+        """Show the profile dialog modally; tests replace this to drive the window."""
+        from xacct_gui.gui.profile_dialog import ProfileDialog
+
+        dialog = ProfileDialog(
+            self, profile=profile, taken_names=taken, aws_profiles=self._aws_profiles, title=title
+        )
+        try:
+            return dialog.profile() if dialog.exec() else None
+        finally:
+            dialog.deleteLater()
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask yes/no; tests replace this."""
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @Slot()
+    def add_profile(self) -> None:
+        created = self.run_profile_dialog(
+            None, [p.name for p in self._profiles], "Add role profile"
+        )
+        if created is not None:
+            self._commit([*self._profiles, created], select=created.name)
+
+    @Slot()
+    def edit_profile(self) -> None:
+        current = self._selected_profile()
+        if current is None:
+            return
+        others = [p.name for p in self._profiles if p.name != current.name]
+        edited = self.run_profile_dialog(current, others, f"Edit {current.name}")
+        if edited is None:
+            return
+        self._commit([edited if p is current else p for p in self._profiles], select=edited.name)
+
+    @Slot()
+    def duplicate_profile(self) -> None:
+        current = self._selected_profile()
+        if current is None:
+            return
+        names = [p.name for p in self._profiles]
+        copy = current.replace(name=unique_name(current.name, names))
+        created = self.run_profile_dialog(copy, names, f"Duplicate {current.name}")
+        if created is not None:
+            self._commit([*self._profiles, created], select=created.name)
+
+    @Slot()
+    def delete_profile(self) -> None:
+        current = self._selected_profile()
+        if current is None:
+            return
+        if not self.confirm("Delete role profile", f"Delete the profile “{current.name}”?"):
+            return
+        remaining = [p for p in self._profiles if p is not current]
+        self._commit(remaining, select=None)
+
+    def _commit(self, profiles: list[RoleProfile], select: str | None) -> None:
+        """Save first; only a saved change (or a read-only file, said plainly) is applied."""
+        try:
+            self._store.save(profiles)
+        except ProfileFileError as exc:
+            self._file_warning.show_message(str(exc))
+        self._profiles = profiles
+        self._last_results.clear()  # an edit may have changed what a name points to
+        if self._active is not None and self._find(self._active.name) != self._active:
+            # The active profile was edited or deleted: what is on screen no longer matches.
+            self._controller.cancel()
+            self._active = None
+            self._banner.show_profile(None)
+            self._show_result(None)
+        self._switcher.set_profiles(profiles, self._active.name if self._active else None)
+        if select is not None:
+            self.switch_to(select)
+        self._update_profile_actions()
+
+    def _show_file_problems(self, problems: Sequence[str]) -> None:
+        if problems:
+            self._file_warning.show_message("\n".join(problems))
+
+    # --- misc ---
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME} {__version__}</b><p>Colour-coded AWS role switching with an S3 "
+            "bucket view. Credentials stay in memory.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._countdown.stop()
+        self._controller.shutdown()
+        super().closeEvent(event)

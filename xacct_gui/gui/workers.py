@@ -1,0 +1,186 @@
+"""The worker thread that talks to AWS, and the main-thread controller that drives it.
+
+Threading rules (DESIGN.md §4): the worker is a QObject moved to a QThread;
+every signal is connected before ``start()``; results come back as signals to
+``@Slot`` methods of the main-thread controller; every request carries an id
+and anything but the latest id is dropped. The worker runs requests one at a
+time, so a burst of switches skips every stale request before it touches AWS.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from xacct_gui.core.profiles import RoleProfile
+
+if TYPE_CHECKING:  # importing botocore costs ~0.3 s: keep it off the start-up path
+    from xacct_gui.core.aws import AwsService, SwitchResult
+
+log = logging.getLogger(__name__)
+
+ServiceFactory = Callable[[], "AwsService"]
+SHUTDOWN_WAIT_MS = 20_000
+
+
+class LatestRequest:
+    """The id of the request the window still wants; shared by both threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value = 0
+
+    def next(self) -> int:
+        with self._lock:
+            self._value += 1
+            return self._value
+
+    def cancel_all(self) -> None:
+        self.next()
+
+    def is_current(self, request_id: int) -> bool:
+        with self._lock:
+            return request_id == self._value
+
+
+class SwitchWorker(QObject):
+    """Lives on the worker thread; owns the AwsService (created there, lazily)."""
+
+    ready = Signal(list)  # AWS CLI profile names, once the service exists
+    succeeded = Signal(int, object)  # request id, SwitchResult
+    failed = Signal(int, str, str)  # request id, user message, error code
+
+    def __init__(self, service_factory: ServiceFactory, latest: LatestRequest) -> None:
+        super().__init__()
+        self._service_factory = service_factory
+        self._service: AwsService | None = None
+        self._latest = latest
+
+    def _get_service(self) -> AwsService:
+        if self._service is None:
+            self._service = self._service_factory()
+        return self._service
+
+    @Slot()
+    def warm_up(self) -> None:
+        """Import botocore and load the profile list before the first switch needs them."""
+        try:
+            self.ready.emit(self._get_service().aws_profile_names())
+        except Exception:  # never let a bad AWS config file kill the thread
+            log.exception("could not prepare the AWS service")
+            self.ready.emit([])
+
+    @Slot(int, object, object)
+    def switch(self, request_id: int, profile: RoleProfile, mfa_code: object) -> None:
+        from xacct_gui.core.aws import Cancelled
+        from xacct_gui.core.errors import AwsContext, AwsError, to_user_error
+
+        if not self._latest.is_current(request_id):
+            return  # superseded before it started: do not touch AWS at all
+        try:
+            result = self._get_service().switch(
+                profile,
+                mfa_code=mfa_code if isinstance(mfa_code, str) else None,
+                is_current=lambda: self._latest.is_current(request_id),
+            )
+        except Cancelled:
+            return
+        except AwsError as exc:
+            self.failed.emit(request_id, str(exc), exc.code)
+            return
+        except Exception as exc:  # anything unexpected still ends as a message, not a crash
+            log.exception("switch to %r failed unexpectedly", profile.name)
+            error = to_user_error(exc, "assume", AwsContext(role_arn=profile.role_arn))
+            self.failed.emit(request_id, str(error), error.code)
+            return
+        self.succeeded.emit(request_id, result)
+
+
+class SwitchController(QObject):
+    """Main-thread façade: start switches, receive only the latest outcome."""
+
+    # Signals the window listens to.
+    aws_profiles_ready = Signal(list)
+    switch_started = Signal(object)  # RoleProfile
+    switched = Signal(object)  # SwitchResult
+    switch_failed = Signal(object, str, str)  # RoleProfile, message, code
+    busy_changed = Signal(bool)
+
+    # Internal: queued to the worker thread.
+    _request = Signal(int, object, object)
+    _warm_up = Signal()
+
+    def __init__(self, service_factory: ServiceFactory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._latest = LatestRequest()
+        self._in_flight: dict[int, RoleProfile] = {}
+        self._thread = QThread()
+        self._thread.setObjectName("aws-worker")
+        self._worker = SwitchWorker(service_factory, self._latest)
+        self._worker.moveToThread(self._thread)
+        # Every connection is made before the thread starts (DESIGN.md §4).
+        self._request.connect(self._worker.switch)
+        self._warm_up.connect(self._worker.warm_up)
+        self._worker.succeeded.connect(self._on_succeeded)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.ready.connect(self._on_ready)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._thread.start()
+        self._stopped = False
+
+    def warm_up(self) -> None:
+        self._warm_up.emit()
+
+    def request_switch(self, profile: RoleProfile, mfa_code: str | None = None) -> int:
+        """Start switching to ``profile``; any earlier request becomes stale."""
+        request_id = self._latest.next()
+        self._in_flight = {request_id: profile}
+        self.switch_started.emit(profile)
+        self.busy_changed.emit(True)
+        self._request.emit(request_id, profile, mfa_code)
+        return request_id
+
+    def cancel(self) -> None:
+        self._latest.cancel_all()
+        if self._in_flight:
+            self._in_flight = {}
+            self.busy_changed.emit(False)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._in_flight)
+
+    @Slot(list)
+    def _on_ready(self, names: list[Any]) -> None:
+        self.aws_profiles_ready.emit([str(n) for n in names])
+
+    @Slot(int, object)
+    def _on_succeeded(self, request_id: int, result: SwitchResult) -> None:
+        if self._in_flight.pop(request_id, None) is None:
+            return  # stale: a newer switch owns the window now
+        self.busy_changed.emit(False)
+        self.switched.emit(result)
+
+    @Slot(int, str, str)
+    def _on_failed(self, request_id: int, message: str, code: str) -> None:
+        profile = self._in_flight.pop(request_id, None)
+        if profile is None:
+            return
+        self.busy_changed.emit(False)
+        self.switch_failed.emit(profile, message, code)
+
+    def shutdown(self) -> bool:
+        """Cancel, stop the thread and wait for it; True when it stopped in time."""
+        if self._stopped:
+            return True
+        self._stopped = True
+        self.cancel()
+        self._thread.quit()
+        stopped = self._thread.wait(SHUTDOWN_WAIT_MS)
+        if not stopped:
+            log.warning("the AWS worker did not stop within %d ms", SHUTDOWN_WAIT_MS)
+        return bool(stopped)
