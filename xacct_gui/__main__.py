@@ -70,12 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --json goes with --list-buckets", file=sys.stderr)
         return 2
     configure_logging(args.debug)
-    explicit_dir = args.config_dir or os.environ.get(CONFIG_DIR_ENV)
-
     from xacct_gui.app import Launch
 
+    # The demo works in a throwaway config dir unless one is named on the command
+    # line: it must never add its profiles to the user's real ones by surprise.
+    use_real_dir = args.config_dir is not None or not args.demo
     launch = Launch(
-        config_dir=resolve_config_dir(args.config_dir) if explicit_dir or not args.demo else None,
+        config_dir=resolve_config_dir(args.config_dir) if use_real_dir else None,
         demo=args.demo,
     )
     try:

@@ -34,10 +34,12 @@ def list_buckets(
     *,
     as_json: bool,
     where: str,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """Assume profile ``name`` and print its buckets; one line on ``err`` and 1 on failure."""
+    out = out or sys.stdout  # looked up per call: tests and embedders swap the streams
+    err = err or sys.stderr
     profile = find_profile(profiles, name)
     if profile is None:
         known = ", ".join(p.name for p in profiles) or "none"

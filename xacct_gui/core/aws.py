@@ -37,6 +37,7 @@ LIST_BUCKETS_PAGE_SIZE = 10_000
 # Reuse a role's credentials until this long before they expire (capped at a
 # quarter of the session's lifetime so short sessions are still reused).
 REFRESH_MARGIN = timedelta(minutes=15)
+_EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException"})
 
 
 def utc_now() -> datetime:
@@ -111,7 +112,7 @@ class AwsService:
         credentials_file: str | None = None,
         clock: Clock = utc_now,
         connect_timeout: float = 3,
-        read_timeout: float = 5,
+        read_timeout: float = 3,
         max_attempts: int = 3,
     ) -> None:
         self._endpoint_url = endpoint_url
@@ -333,7 +334,21 @@ class AwsService:
         session, reused = self.session_for(profile, mfa_code)
         if not is_current():
             raise Cancelled
-        buckets = self.list_buckets(profile, session)
+        try:
+            buckets = self.list_buckets(profile, session)
+        except AwsError as error:
+            if error.code not in _EXPIRED_CODES:
+                raise
+            # AWS says these credentials expired while our clock disagreed (clock behind
+            # AWS, or the session was cut short): drop them, and if they came from the
+            # cache assume once more (an MFA profile then asks for a fresh code).
+            self.forget(profile)
+            if not reused:
+                raise
+            session, reused = self.assume_role(profile, mfa_code), False
+            if not is_current():
+                raise Cancelled from None
+            buckets = self.list_buckets(profile, session)
         return SwitchResult(
             profile_name=profile.name,
             identity_arn=session.assumed_role_arn,

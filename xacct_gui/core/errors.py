@@ -83,12 +83,16 @@ def _client_error_message(code: str, aws_text: str, op: Operation, ctx: AwsConte
             f"The source access key of profile '{ctx.source_profile}' does not exist: "
             "it was deleted or mistyped."
         )
+    if code == "RequestTimeTooSkewed" or (
+        code == "SignatureDoesNotMatch"
+        # clock behind: "Signature expired: ..."; clock ahead: "Signature not yet current: ..."
+        and any(s in aws_text.lower() for s in ("expired", "not yet current"))
+    ):
+        return (
+            "AWS rejected the request's time stamp: this computer's clock is off. "
+            "Set the date and time automatically and try again."
+        )
     if code == "SignatureDoesNotMatch":
-        if "expired" in aws_text.lower():
-            return (
-                "AWS rejected the request as expired (Signature expired): this computer's "
-                "clock is off. Set the date and time automatically and try again."
-            )
         return (
             f"The secret access key of profile '{ctx.source_profile}' is wrong: "
             "AWS could not verify the request's signature."

@@ -43,7 +43,7 @@ _ROLE_PATH_RE = re.compile(r"/(?:[!-~]*/)?")
 _SESSION_NAME_RE = re.compile(rf"[{_NAME_CHARS}]{{2,64}}")
 _EXTERNAL_ID_RE = re.compile(r"[A-Za-z0-9+=,.@:/_\-]{2,1224}")
 _HEX_COLOR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
-_REGION_RE = re.compile(r"[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}")
+_REGION_RE = re.compile(r"[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}")  # eusc-de-east-1 has 4
 _MFA_CODE_RE = re.compile(r"[0-9]{6}")
 _ROLE_ARN_RE = re.compile(
     r"arn:(?P<partition>[a-z-]+):iam::(?P<account>[0-9]{12}):role(?P<path>/(?:[!-~]*/)?)"
@@ -53,7 +53,9 @@ _ROLE_ARN_RE = re.compile(
 MIN_DURATION = 900
 MAX_DURATION = 43200
 CHAINED_MAX_DURATION = 3600
-MAX_ROLE_PATH_AND_NAME = 512
+# IAM limits the path (1-512) and the name (1-64) separately.
+MAX_ROLE_PATH = 512
+MAX_ROLE_PATH_AND_NAME = MAX_ROLE_PATH  # old name, kept for importers
 
 
 class ProfileError(ValueError):
@@ -93,10 +95,8 @@ def check_role_name(value: str) -> str | None:
         return "A role name is 1-64 of the characters A-Z a-z 0-9 + = , . @ _ -"
     if not _ROLE_PATH_RE.fullmatch(path):
         return "A role path may only use printable ASCII characters."
-    if len(path) + len(name) > MAX_ROLE_PATH_AND_NAME:
-        return (
-            f"The role's path and name together may be at most {MAX_ROLE_PATH_AND_NAME} characters."
-        )
+    if len(path) > MAX_ROLE_PATH:
+        return f"A role path may be at most {MAX_ROLE_PATH} characters."
     return None
 
 
@@ -106,8 +106,8 @@ def check_role_arn(value: str) -> str | None:
         return "A role ARN looks like arn:aws:iam::123456789012:role/RoleName"
     if match["partition"] not in PARTITIONS:
         return f"Unknown partition {match['partition']!r}; expected one of {', '.join(PARTITIONS)}."
-    if len(match["path"]) + len(match["name"]) > MAX_ROLE_PATH_AND_NAME:
-        return "The role's path and name together may be at most 512 characters."
+    if len(match["path"]) > MAX_ROLE_PATH:
+        return f"A role path may be at most {MAX_ROLE_PATH} characters."
     return None
 
 

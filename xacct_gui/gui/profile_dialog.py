@@ -443,6 +443,17 @@ class ProfileDialog(QDialog):
             self._show_error(key, label, self._errors.get(key) if speak else None)
         self._ok_button.setEnabled(not self._errors)
         self._update_preview(values)
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        # A wrapped error label needs more height than the form first asked for, and
+        # Qt does not grow a shown dialog for height-for-width content on its own.
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _show_error(self, key: str, label: QLabel, message: str | None) -> None:
         if label.text() == (message or "") and label.isHidden() == (message is None):
