@@ -211,7 +211,14 @@ def _policy(statements: Iterable[Mapping[str, Any]]) -> str:
 
 
 def _source_user_policy(role_arns: Iterable[str]) -> str:
-    return _policy([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": list(role_arns)}])
+    return _policy(
+        [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": list(role_arns)},
+            # Real AWS never needs a permission for GetSessionToken (the MFA session);
+            # the emulator's enforcement does, so the demo user is given it.
+            {"Effect": "Allow", "Action": "sts:GetSessionToken", "Resource": "*"},
+        ]
+    )
 
 
 def _trust_policy(external_id: str | None) -> str:
