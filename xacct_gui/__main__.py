@@ -47,8 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def configure_logging(debug: bool) -> None:
+    from xacct_gui.core.redact import RedactingFilter
+
     level = logging.DEBUG if debug else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
 

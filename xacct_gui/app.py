@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xacct_gui import APP_ID, APP_NAME, __version__
+from xacct_gui.core.keys import KeyVault
 from xacct_gui.core.store import LoadResult, ProfileStore, StateStore
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class Launch:
         self.config_dir = config_dir
         self.store = ProfileStore(config_dir)
         self.state = StateStore(config_dir)
+        self.vault = KeyVault(config_dir)
         self._demo_requested = demo
         self._demo: DemoAws | None = None
         self.demo_env: DemoEnvironment | None = None
@@ -72,10 +74,10 @@ class Launch:
 
     def make_service(self) -> AwsService:
         if self.demo_env is not None:
-            return self.demo_env.make_service()
+            return self.demo_env.make_service(keys=self.vault)
         from xacct_gui.core.aws import AwsService
 
-        return AwsService()
+        return AwsService(keys=self.vault)
 
     # --- headless ---
 
@@ -129,6 +131,7 @@ class Launch:
             profiles=loaded.profiles,
             file_problems=[*problems, *loaded.problems],
             emulator_endpoint=self.demo_env.endpoint_url if self.demo_env else None,
+            vault=self.vault,
         )
         window.show()
         controller.warm_up()

@@ -35,7 +35,7 @@ from typing import Any
 import botocore.session
 from botocore.config import Config
 
-from .core.aws import AwsService
+from .core.aws import AwsService, KeySource
 from .core.profiles import RoleProfile
 
 log = logging.getLogger(__name__)
@@ -110,11 +110,12 @@ class DemoEnvironment:
     buckets_by_account: Mapping[str, tuple[str, ...]]
     forbidden_profile: RoleProfile
 
-    def make_service(self) -> AwsService:
+    def make_service(self, keys: KeySource | None = None) -> AwsService:
         return AwsService(
             endpoint_url=self.endpoint_url,
             config_file=self.config_file,
             credentials_file=self.credentials_file,
+            keys=keys,
         )
 
 

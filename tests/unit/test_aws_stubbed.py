@@ -79,7 +79,11 @@ def aws_files(tmp_path: Path) -> AwsFiles:
         "aws_secret_access_key = fakeSecretForTestsOnlyDefault000000000000\n\n"
         "[opt-in]\n"
         "aws_access_key_id = AKIAFAKEOPTIN0000001\n"
-        "aws_secret_access_key = fakeSecretForTestsOnlyOptIn0000000000000\n"
+        "aws_secret_access_key = fakeSecretForTestsOnlyOptIn0000000000000\n\n"
+        "[temporary]\n"
+        "aws_access_key_id = ASIAFAKETEMPORARY001\n"
+        "aws_secret_access_key = fakeSecretForTestsOnlyTemporary000000000\n"
+        "aws_session_token = fakeSessionTokenForTestsOnly\n"
     )
     return AwsFiles(config, credentials)
 
@@ -344,9 +348,14 @@ def test_default_session_name_is_valid_for_awkward_users(
     assert check_session_name(name) is None, name
 
 
-def test_mfa_serial_and_code_are_sent(service: AwsService, stubs: Stubs) -> None:
-    profile = make_profile(mfa_serial=MFA_SERIAL)
-    sts = stubs.sts()
+def test_mfa_code_goes_with_assume_role_for_temporary_source_credentials(
+    service: AwsService, stubs: Stubs
+) -> None:
+    # Temporary credentials (SSO, another role) cannot call GetSessionToken, so the
+    # code travels with AssumeRole. Long-term keys take the MFA-session path, which
+    # tests/integration/test_credentials_flow.py drives against a stand-in.
+    profile = make_profile(mfa_serial=MFA_SERIAL, source_profile="temporary")
+    sts = stubs.sts("temporary")
     sts.add_response(
         "assume_role",
         assume_response(),
@@ -494,8 +503,11 @@ def test_access_denied_on_list_buckets_through_switch(service: AwsService, stubs
 
 
 def test_mfa_profile_access_denied_mentions_the_code(service: AwsService, stubs: Stubs) -> None:
+    # Long-term keys: the code opens an MFA session first (GetSessionToken).
     sts = stubs.sts()
-    sts.add_client_error("assume_role", "AccessDenied", "MultiFactorAuthentication failed", 403)
+    sts.add_client_error(
+        "get_session_token", "AccessDenied", "MultiFactorAuthentication failed", 403
+    )
     with pytest.raises(AwsError) as info:
         service.switch(make_profile(mfa_serial=MFA_SERIAL), mfa_code="000000")
     assert "MFA code" in str(info.value)

@@ -166,6 +166,21 @@ def check_region(value: str) -> str | None:
     return "A region looks like eu-west-1 or us-gov-west-1."
 
 
+def check_source_identity(value: str) -> str | None:
+    if _SESSION_NAME_RE.fullmatch(value):
+        return None
+    return "A source identity is 2-64 of the characters A-Z a-z 0-9 + = , . @ _ -"
+
+
+def check_source_name(value: str) -> str | None:
+    """A sign-in key or saved profile named as a source: the display-name rules."""
+    return check_display_name(value)
+
+
+def _same_name(a: object, b: object) -> bool:
+    return isinstance(a, str) and isinstance(b, str) and a.casefold() == b.casefold()
+
+
 def check_source_profile(value: str) -> str | None:
     if value and value == value.strip() and value.isprintable() and len(value) <= 256:
         return None
@@ -254,7 +269,11 @@ KNOWN_KEYS = (
     "mfa_serial",
     "session_name",
     "duration_seconds",
+    "source_key",
+    "source_role",
+    "source_identity",
 )
+OPTIONAL_LATER_KEYS = frozenset({"source_key", "source_role", "source_identity"})
 
 
 @dataclass(frozen=True)
@@ -271,6 +290,11 @@ class RoleProfile:
     mfa_serial: str | None = None
     session_name: str | None = None
     duration_seconds: int | None = None
+    # Instead of an AWS CLI profile, the source may be a sign-in key stored in the
+    # OS keyring, or another saved profile (role chaining). At most one is set.
+    source_key: str | None = None
+    source_role: str | None = None
+    source_identity: str | None = None
     # Keys this version does not know; kept so a save never drops them.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -282,6 +306,23 @@ class RoleProfile:
     def role_arn(self) -> str:
         path, name = split_role_name(self.role_name)
         return f"arn:{self.partition}:iam::{self.account_id}:role{path}{name}"
+
+    @property
+    def source_kind(self) -> str:
+        """``"role"``, ``"key"`` or ``"profile"``: what assumes this role."""
+        if self.source_role:
+            return "role"
+        if self.source_key:
+            return "key"
+        return "profile"
+
+    @property
+    def source_label(self) -> str:
+        if self.source_role:
+            return f"saved role {self.source_role!r}"
+        if self.source_key:
+            return f"sign-in key {self.source_key!r}"
+        return f"AWS CLI profile {self.source_profile!r}"
 
     @property
     def color_hex(self) -> str:
@@ -304,7 +345,11 @@ class RoleProfile:
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = dict(self.extra)
         for key in KNOWN_KEYS:
-            data[key] = getattr(self, key)
+            value = getattr(self, key)
+            # The DESIGN.md schema's keys are always written; later optional ones
+            # only when set, so files of users who do not use them stay unchanged.
+            if value is not None or key not in OPTIONAL_LATER_KEYS:
+                data[key] = value
         return data
 
     def replace(self, **changes: Any) -> RoleProfile:
@@ -329,6 +374,9 @@ class RoleProfile:
             mfa_serial=data.get("mfa_serial") or None,
             session_name=data.get("session_name") or None,
             duration_seconds=data.get("duration_seconds"),
+            source_key=data.get("source_key") or None,
+            source_role=data.get("source_role") or None,
+            source_identity=data.get("source_identity") or None,
             extra=extra,
         )
 
@@ -379,6 +427,13 @@ def validate_fields(data: Mapping[str, Any], taken_names: Iterable[str] = ()) ->
     optional("region", check_region)
     optional("mfa_serial", check_mfa_serial)
     optional("session_name", check_session_name)
+    optional("source_identity", check_source_identity)
+    optional("source_key", check_source_name)
+    optional("source_role", check_source_name)
+    if "source_role" not in errors and _same_name(data.get("source_role"), data.get("name")):
+        errors["source_role"] = "A profile cannot be its own source."
+    if data.get("source_key") and data.get("source_role") and "source_role" not in errors:
+        errors["source_role"] = "Choose one source: a sign-in key or a saved role, not both."
 
     duration = data.get("duration_seconds")
     if duration is not None:
@@ -389,3 +444,28 @@ def validate_fields(data: Mapping[str, Any], taken_names: Iterable[str] = ()) ->
             if message:
                 errors["duration_seconds"] = message
     return errors
+
+
+def resolve_chain(profile: RoleProfile, profiles: Iterable[RoleProfile]) -> tuple[RoleProfile, ...]:
+    """The saved roles ``profile`` is assumed through, nearest source first.
+
+    Raises ProfileError when a source role is not saved or the sources form a loop.
+    """
+    by_name = {p.name.casefold(): p for p in profiles}
+    chain: list[RoleProfile] = []
+    seen = {profile.name.casefold()}
+    current = profile
+    while current.source_role:
+        source = by_name.get(current.source_role.casefold())
+        if source is None:
+            raise ProfileError(
+                {"source_role": f"no saved profile named {current.source_role!r}"}, current.name
+            )
+        if source.name.casefold() in seen:
+            raise ProfileError(
+                {"source_role": f"the source roles loop back to {source.name!r}"}, profile.name
+            )
+        seen.add(source.name.casefold())
+        chain.append(source)
+        current = source
+    return tuple(chain)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -31,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from xacct_gui import APP_NAME, __version__
 from xacct_gui.core.errors import ProfileFileError
-from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.keys import KeyVault
+from xacct_gui.core.profiles import ProfileError, RoleProfile, resolve_chain
 from xacct_gui.core.store import ProfileStore, StateStore, unique_name
 from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.bucket_model import (
@@ -42,12 +42,12 @@ from xacct_gui.gui.bucket_model import (
     BucketTableModel,
 )
 from xacct_gui.gui.role_switcher import RoleBanner, RoleSwitcher
-from xacct_gui.gui.workers import SwitchController
+from xacct_gui.gui.workers import SwitchController, SwitchRequest
 
 if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import SwitchResult
 
-COUNTDOWN_INTERVAL_MS = 15_000
+COUNTDOWN_INTERVAL_MS = 1_000
 
 
 def describe_expiry(expiration: datetime, now: datetime) -> str:
@@ -59,7 +59,10 @@ def describe_expiry(expiration: datetime, now: datetime) -> str:
         return f"Session expired at {when}"
     if minutes >= 60:
         return f"Session expires {when} (in {minutes // 60} h {minutes % 60:02d} min)"
-    return f"Session expires {when} (in {max(minutes, 1)} min)"
+    if minutes >= 5:
+        return f"Session expires {when} (in {minutes} min)"
+    seconds = int(left.total_seconds())
+    return f"Session expires {when} (in {seconds // 60}:{seconds % 60:02d})"
 
 
 class MainWindow(QMainWindow):
@@ -72,8 +75,10 @@ class MainWindow(QMainWindow):
         profiles: Sequence[RoleProfile],
         file_problems: Sequence[str] = (),
         emulator_endpoint: str | None = None,
+        vault: KeyVault | None = None,
     ) -> None:
         super().__init__()
+        self._vault = vault
         self._store = store
         self._state = state
         self._controller = controller
@@ -220,6 +225,9 @@ class MainWindow(QMainWindow):
         self._refresh_action.setShortcuts(
             [QKeySequence("F5"), QKeySequence(QKeySequence.StandardKey.Refresh)]
         )
+        self._renew_action = action("Refresh &session", self.renew_session, "Shift+F5")
+        self._renew_action.setToolTip("Assume the role again now instead of reusing its session")
+        self._keys_action = action("&Sign-in keys…", self.manage_sign_in_keys)
         self._copy_action = action(
             "&Copy bucket name", self.copy_selected_names, QKeySequence.StandardKey.Copy
         )
@@ -241,8 +249,11 @@ class MainWindow(QMainWindow):
             self._delete_action,
         ):
             profiles_menu.addAction(act)
+        profiles_menu.addSeparator()
+        profiles_menu.addAction(self._keys_action)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self._refresh_action)
+        view_menu.addAction(self._renew_action)
         view_menu.addAction(focus_filter)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(action("&About", self._about))
@@ -259,6 +270,7 @@ class MainWindow(QMainWindow):
     def _connect_controller(self) -> None:
         self._controller.switched.connect(self._on_switched)
         self._controller.switch_failed.connect(self._on_switch_failed)
+        self._controller.mfa_required.connect(self._on_mfa_required)
         self._controller.busy_changed.connect(self._busy.setVisible)
         self._controller.aws_profiles_ready.connect(self._on_aws_profiles)
 
@@ -292,6 +304,12 @@ class MainWindow(QMainWindow):
         if self._active is not None:
             self._start_switch(self._active)
 
+    @Slot()
+    def renew_session(self) -> None:
+        """Assume the active role again now, even if its session is still valid."""
+        if self._active is not None:
+            self._start_switch(self._active, renew=True)
+
     # --- switching ---
 
     @Slot(str)
@@ -300,7 +318,9 @@ class MainWindow(QMainWindow):
         if profile is not None:
             self._start_switch(profile)
 
-    def _start_switch(self, profile: RoleProfile, mfa_code: str | None = None) -> None:
+    def _start_switch(
+        self, profile: RoleProfile, mfa_code: str | None = None, renew: bool = False
+    ) -> None:
         switching_account = self._active is None or self._active.name != profile.name
         self._active = profile
         self._error_banner.clear()
@@ -310,7 +330,13 @@ class MainWindow(QMainWindow):
             # this profile's own last list while it is still valid, else nothing.
             self._show_result(self._reusable_result(profile))
         self._state.save(last_profile=profile.name)
-        self._controller.request_switch(profile, mfa_code)
+        try:
+            chain = resolve_chain(profile, self._profiles)
+        except ProfileError as exc:  # checked before any network call
+            self._controller.cancel()
+            self._fail_on_screen(profile, str(exc))
+            return
+        self._controller.request_switch(SwitchRequest(profile, chain, mfa_code, renew))
 
     def _reusable_result(self, profile: RoleProfile) -> SwitchResult | None:
         result = self._last_results.get(profile.name)
@@ -325,28 +351,35 @@ class MainWindow(QMainWindow):
         self._last_results[result.profile_name] = result
         self._banner.show_profile(self._active)
         self._show_result(result)
+        if result.notes:
+            self.statusBar().showMessage(" ".join(result.notes), 15_000)
 
     @Slot(object, str, str)
     def _on_switch_failed(self, profile: RoleProfile, message: str, code: str) -> None:
         if self._active is None or profile.name != self._active.name:
             return
-        if code == "MfaCodeRequired":
-            code_text = self._ask_mfa_code(profile)
-            if code_text:
-                self._start_switch(profile, code_text)
-                return
+        self._fail_on_screen(profile, message)
+
+    def _fail_on_screen(self, profile: RoleProfile, message: str) -> None:
         self._show_result(None)
         self._banner.show_profile(profile, note="not connected")
         self._error_banner.show_message(f"{profile.name}: {message}")
 
-    def _ask_mfa_code(self, profile: RoleProfile) -> str | None:
-        code, ok = QInputDialog.getText(
-            self,
-            "MFA code",
-            f"Enter the 6-digit code from MFA device\n{profile.mfa_serial}",
-            QLineEdit.EchoMode.Normal,
-        )
-        return code.strip() if ok and code.strip() else None
+    @Slot(object, str)
+    def _on_mfa_required(self, profile: RoleProfile, serial: str) -> None:
+        if self._active is None or profile.name != self._active.name:
+            return
+        code = self.ask_mfa_code(serial, profile.name)
+        if code:
+            self._start_switch(profile, code)
+        else:
+            self._fail_on_screen(profile, f"An MFA code from {serial} is needed to switch.")
+
+    def ask_mfa_code(self, serial: str, profile_name: str) -> str | None:
+        """Ask for a 6-digit code; tests replace this."""
+        from xacct_gui.gui.mfa_dialog import ask_mfa_code
+
+        return ask_mfa_code(self, serial, profile_name)
 
     def _show_result(self, result: SwitchResult | None) -> None:
         self._result = result
@@ -441,6 +474,7 @@ class MainWindow(QMainWindow):
         ):
             widget.setEnabled(has_selection)
         self._refresh_action.setEnabled(has_selection)
+        self._renew_action.setEnabled(has_selection)
 
     def run_profile_dialog(
         self, profile: RoleProfile | None, taken: Sequence[str], title: str
@@ -448,8 +482,15 @@ class MainWindow(QMainWindow):
         """Show the profile dialog modally; tests replace this to drive the window."""
         from xacct_gui.gui.profile_dialog import ProfileDialog
 
+        own_name = profile.name if profile is not None else None
         dialog = ProfileDialog(
-            self, profile=profile, taken_names=taken, aws_profiles=self._aws_profiles, title=title
+            self,
+            profile=profile,
+            taken_names=taken,
+            aws_profiles=self._aws_profiles,
+            title=title,
+            sign_in_keys=[k.name for k in self._vault.keys()] if self._vault else [],  # noqa: SIM118
+            saved_roles=[p.name for p in self._profiles if p.name != own_name],
         )
         try:
             return dialog.profile() if dialog.exec() else None
@@ -496,7 +537,14 @@ class MainWindow(QMainWindow):
         current = self._selected_profile()
         if current is None:
             return
-        if not self.confirm("Delete role profile", f"Delete the profile “{current.name}”?"):
+        dependants = [p.name for p in self._profiles if p.source_role == current.name]
+        text = f"Delete the profile “{current.name}”?"
+        if dependants:
+            text += (
+                f"\n\n{', '.join(dependants)} use it as their source role and will stop "
+                "working until you give them another source."
+            )
+        if not self.confirm("Delete role profile", text):
             return
         remaining = [p for p in self._profiles if p is not current]
         self._commit(remaining, select=None)
@@ -519,6 +567,21 @@ class MainWindow(QMainWindow):
         if select is not None:
             self.switch_to(select)
         self._update_profile_actions()
+
+    @Slot()
+    def manage_sign_in_keys(self) -> None:
+        if self._vault is None:
+            return
+        from xacct_gui.gui.keys_dialog import SignInKeysDialog
+
+        dialog = SignInKeysDialog(self, vault=self._vault, profiles_using=self._profiles_using_key)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+
+    def _profiles_using_key(self, key_name: str) -> list[str]:
+        return [p.name for p in self._profiles if p.source_key == key_name]
 
     def _show_file_problems(self, problems: Sequence[str]) -> None:
         if problems:

@@ -93,6 +93,20 @@ def split_role_arn(arn: str) -> tuple[str, str]:
     return account, resource.removeprefix("role/")
 
 
+def make_error_label(parent: QWidget, object_name: str) -> QLabel:
+    """A hidden, wrapping, selectable label for one field's error, readable on any palette."""
+    label = QLabel(parent)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    window = parent.palette().color(QPalette.ColorRole.Window)
+    color = _ERROR_ON_DARK if window.lightness() < 128 else _ERROR_ON_LIGHT
+    label.setStyleSheet(f"color: {color};")
+    label.hide()
+    return label
+
+
 class ProfileDialog(QDialog):
     """Collects one role profile; ``profile()`` returns it once the dialog is accepted."""
 
@@ -312,14 +326,7 @@ class ProfileDialog(QDialog):
         return cell
 
     def _make_error_label(self, key: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(f"{key}Error")
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        window = self.palette().color(QPalette.ColorRole.Window)
-        color = _ERROR_ON_DARK if window.lightness() < 128 else _ERROR_ON_LIGHT
-        label.setStyleSheet(f"color: {color};")
-        label.hide()
+        label = make_error_label(self, f"{key}Error")
         self._error_labels[key] = label
         return label
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -25,6 +26,19 @@ log = logging.getLogger(__name__)
 
 ServiceFactory = Callable[[], "AwsService"]
 SHUTDOWN_WAIT_MS = 20_000
+
+
+@dataclass(frozen=True)
+class SwitchRequest:
+    """Everything the worker needs, read from widgets on the GUI thread beforehand."""
+
+    profile: RoleProfile
+    chain: tuple[RoleProfile, ...] = ()  # source roles, nearest first
+    mfa_code: str | None = None
+    renew: bool = False  # drop the cached session first ("Refresh session")
+
+    def __repr__(self) -> str:  # the MFA code must never reach a log line
+        return f"SwitchRequest({self.profile.name!r}, renew={self.renew})"
 
 
 class LatestRequest:
@@ -53,6 +67,7 @@ class SwitchWorker(QObject):
     ready = Signal(list)  # AWS CLI profile names, once the service exists
     succeeded = Signal(int, object)  # request id, SwitchResult
     failed = Signal(int, str, str)  # request id, user message, error code
+    mfa_needed = Signal(int, str)  # request id, MFA device serial
 
     def __init__(self, service_factory: ServiceFactory, latest: LatestRequest) -> None:
         super().__init__()
@@ -74,20 +89,26 @@ class SwitchWorker(QObject):
             log.exception("could not prepare the AWS service")
             self.ready.emit([])
 
-    @Slot(int, object, object)
-    def switch(self, request_id: int, profile: RoleProfile, mfa_code: object) -> None:
-        from xacct_gui.core.aws import Cancelled
+    @Slot(int, object)
+    def switch(self, request_id: int, request: SwitchRequest) -> None:
+        from xacct_gui.core.aws import Cancelled, MfaCodeRequired
         from xacct_gui.core.errors import AwsContext, AwsError, to_user_error
 
         if not self._latest.is_current(request_id):
             return  # superseded before it started: do not touch AWS at all
+        profile = request.profile
         try:
             result = self._get_service().switch(
                 profile,
-                mfa_code=mfa_code if isinstance(mfa_code, str) else None,
+                mfa_code=request.mfa_code,
                 is_current=lambda: self._latest.is_current(request_id),
+                chain=request.chain,
+                renew=request.renew,
             )
         except Cancelled:
+            return
+        except MfaCodeRequired as exc:
+            self.mfa_needed.emit(request_id, exc.serial)
             return
         except AwsError as exc:
             self.failed.emit(request_id, str(exc), exc.code)
@@ -108,10 +129,11 @@ class SwitchController(QObject):
     switch_started = Signal(object)  # RoleProfile
     switched = Signal(object)  # SwitchResult
     switch_failed = Signal(object, str, str)  # RoleProfile, message, code
+    mfa_required = Signal(object, str)  # RoleProfile, MFA device serial
     busy_changed = Signal(bool)
 
     # Internal: queued to the worker thread.
-    _request = Signal(int, object, object)
+    _request = Signal(int, object)
     _warm_up = Signal()
 
     def __init__(self, service_factory: ServiceFactory, parent: QObject | None = None) -> None:
@@ -127,6 +149,7 @@ class SwitchController(QObject):
         self._warm_up.connect(self._worker.warm_up)
         self._worker.succeeded.connect(self._on_succeeded)
         self._worker.failed.connect(self._on_failed)
+        self._worker.mfa_needed.connect(self._on_mfa_needed)
         self._worker.ready.connect(self._on_ready)
         self._thread.finished.connect(self._worker.deleteLater)
         self._thread.start()
@@ -135,13 +158,13 @@ class SwitchController(QObject):
     def warm_up(self) -> None:
         self._warm_up.emit()
 
-    def request_switch(self, profile: RoleProfile, mfa_code: str | None = None) -> int:
-        """Start switching to ``profile``; any earlier request becomes stale."""
+    def request_switch(self, request: SwitchRequest) -> int:
+        """Start switching to ``request.profile``; any earlier request becomes stale."""
         request_id = self._latest.next()
-        self._in_flight = {request_id: profile}
-        self.switch_started.emit(profile)
+        self._in_flight = {request_id: request.profile}
+        self.switch_started.emit(request.profile)
         self.busy_changed.emit(True)
-        self._request.emit(request_id, profile, mfa_code)
+        self._request.emit(request_id, request)
         return request_id
 
     def cancel(self) -> None:
@@ -172,6 +195,14 @@ class SwitchController(QObject):
             return
         self.busy_changed.emit(False)
         self.switch_failed.emit(profile, message, code)
+
+    @Slot(int, str)
+    def _on_mfa_needed(self, request_id: int, serial: str) -> None:
+        profile = self._in_flight.pop(request_id, None)
+        if profile is None:
+            return
+        self.busy_changed.emit(False)
+        self.mfa_required.emit(profile, serial)
 
     def shutdown(self) -> bool:
         """Cancel, stop the thread and wait for it; True when it stopped in time."""

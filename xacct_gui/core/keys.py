@@ -1,0 +1,276 @@
+"""Sign-in keys (an IAM user's access keys) kept in the operating system's keyring.
+
+The secret never touches a file: the access key ID and secret access key go to
+the keyring (macOS Keychain, Windows Credential Locker, Secret Service) as one
+entry per key; ``sign-in-keys.json`` in the config dir holds only the key's
+display name and optional MFA device serial, so the app can list the keys
+(keyrings cannot be enumerated portably).
+
+When no real keyring is available, the vault refuses to store secrets and
+offers to hold them in memory for this session only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import XacctError
+from .profiles import check_display_name, check_mfa_serial
+from .store import write_atomically
+
+KEYRING_SERVICE = "xacct-gui"
+INDEX_FILE_NAME = "sign-in-keys.json"
+INDEX_VERSION = 1
+_ACCESS_KEY_ID_RE = re.compile(r"(AKIA|ASIA)[A-Z0-9]{12,124}")
+_SECRET_RE = re.compile(r"[A-Za-z0-9/+=]{30,128}")
+
+# keyring backends that do not keep secrets safe: they fail, drop, or write plaintext.
+_UNSAFE_BACKENDS = {
+    "keyring.backends.fail.Keyring": "no keyring service was found on this computer",
+    "keyring.backends.null.Keyring": "the keyring is switched off (null backend)",
+    "keyrings.alt.file.PlaintextKeyring": "the only keyring available writes secrets "
+    "to a plain text file",
+    "keyrings.alt.file.EncryptedKeyring": "the only keyring available is a file that needs "
+    "its own password on every start",
+}
+
+
+class SignInKeyError(XacctError):
+    """A sign-in key could not be stored, found or removed (message for the user)."""
+
+
+@dataclass(frozen=True)
+class SignInKey:
+    """What the app may show about a stored key: never the secret."""
+
+    name: str
+    mfa_serial: str | None = None
+    session_only: bool = False
+
+
+@dataclass(frozen=True)
+class KeyCredentials:
+    access_key_id: str = ""
+    secret_access_key: str = ""
+
+    def __repr__(self) -> str:  # never print a secret, even in a traceback
+        return f"KeyCredentials(access_key_id={self.access_key_id[:4]}…)"
+
+
+@dataclass(frozen=True)
+class KeyringStatus:
+    usable: bool
+    backend: str
+    reason: str = ""
+
+
+def _backend_names(backend: Any) -> list[str]:
+    """Class paths of ``backend`` and, for a chainer, of every backend it chains."""
+    names = [f"{type(backend).__module__}.{type(backend).__qualname__}"]
+    for child in getattr(backend, "backends", []) or []:
+        names.extend(_backend_names(child))
+    return names
+
+
+def keyring_status(backend: Any | None = None) -> KeyringStatus:
+    """Whether ``backend`` (default: keyring's active one) keeps secrets safe."""
+    if backend is None:
+        try:
+            import keyring
+        except ImportError:
+            return KeyringStatus(False, "not installed", "the keyring library is not installed")
+        backend = keyring.get_keyring()
+    names = _backend_names(backend)
+    label = names[0]
+    if label == "keyring.backends.chainer.ChainerBackend":
+        real = [n for n in names[1:] if n not in _UNSAFE_BACKENDS]
+        if real:
+            return KeyringStatus(True, label)
+        return KeyringStatus(False, label, "no keyring service was found on this computer")
+    if label in _UNSAFE_BACKENDS:
+        return KeyringStatus(False, label, _UNSAFE_BACKENDS[label])
+    return KeyringStatus(True, label)
+
+
+def check_access_key_id(value: str) -> str | None:
+    if _ACCESS_KEY_ID_RE.fullmatch(value):
+        return None
+    return "An access key ID starts with AKIA and is 16-128 capital letters and digits."
+
+
+def check_secret_access_key(value: str) -> str | None:
+    if _SECRET_RE.fullmatch(value):
+        return None
+    return "A secret access key is 30-128 letters, digits, / + or =."
+
+
+KeyringGetter = Callable[[], Any]
+
+
+def _default_keyring() -> Any:
+    import keyring
+
+    return keyring.get_keyring()
+
+
+class KeyVault:
+    """Stored sign-in keys. Thread-safe: the worker reads secrets, the GUI edits."""
+
+    def __init__(self, config_dir: Path, keyring_backend: KeyringGetter = _default_keyring) -> None:
+        self._index_path = Path(config_dir) / INDEX_FILE_NAME
+        self._get_backend = keyring_backend
+        self._lock = threading.Lock()
+        self._memory: dict[str, KeyCredentials] = {}  # session-only secrets
+        self._session_keys: dict[str, SignInKey] = {}
+        self._stored: dict[str, SignInKey] = self._read_index()
+
+    # --- index file (names and MFA serials only) ---
+
+    def _read_index(self) -> dict[str, SignInKey]:
+        try:
+            data = json.loads(self._index_path.read_text(encoding="utf-8"))
+            entries = data.get("keys", []) if isinstance(data, dict) else []
+        except (OSError, ValueError):
+            return {}
+        keys: dict[str, SignInKey] = {}
+        for entry in entries:
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                serial = entry.get("mfa_serial")
+                keys[entry["name"]] = SignInKey(
+                    entry["name"], serial if isinstance(serial, str) else None
+                )
+        return keys
+
+    def _write_index(self) -> None:
+        document = {
+            "version": INDEX_VERSION,
+            "keys": [
+                {"name": key.name, "mfa_serial": key.mfa_serial} for key in self._stored.values()
+            ],
+        }
+        try:
+            write_atomically(self._index_path, json.dumps(document, indent=2) + "\n")
+        except OSError as exc:
+            raise SignInKeyError(f"Could not save the list of sign-in keys: {exc}") from None
+
+    # --- queries ---
+
+    def status(self) -> KeyringStatus:
+        try:
+            return keyring_status(self._get_backend())
+        except Exception as exc:  # a broken keyring install must not stop the app
+            return KeyringStatus(False, "error", f"the keyring failed to start ({exc})")
+
+    def keys(self) -> list[SignInKey]:
+        with self._lock:
+            merged = {**self._stored, **self._session_keys}
+        return sorted(merged.values(), key=lambda k: k.name.casefold())
+
+    def get(self, name: str) -> SignInKey | None:
+        with self._lock:
+            return self._session_keys.get(name) or self._stored.get(name)
+
+    def credentials(self, name: str) -> KeyCredentials:
+        """The key's ID and secret (from memory or the keyring); raises SignInKeyError."""
+        with self._lock:
+            if name in self._memory:
+                return self._memory[name]
+            known = name in self._stored
+        if not known:
+            raise SignInKeyError(
+                f"There is no sign-in key named {name!r}. Add it under Sign-in keys."
+            )
+        try:
+            raw = self._get_backend().get_password(KEYRING_SERVICE, _entry(name))
+        except Exception as exc:
+            raise SignInKeyError(
+                f"The keyring could not give the sign-in key {name!r}: {exc}"
+            ) from None
+        if not raw:
+            raise SignInKeyError(
+                f"The sign-in key {name!r} is no longer in the keyring. Add it again under "
+                "Sign-in keys."
+            )
+        try:
+            data = json.loads(raw)
+            return KeyCredentials(str(data["access_key_id"]), str(data["secret_access_key"]))
+        except (ValueError, KeyError, TypeError):
+            raise SignInKeyError(f"The keyring entry of sign-in key {name!r} is damaged.") from None
+
+    # --- changes ---
+
+    def save(
+        self,
+        key: SignInKey,
+        credentials: KeyCredentials,
+        *,
+        replacing: str | None = None,
+    ) -> None:
+        """Store (or replace) a key. ``key.session_only`` keeps it in memory only."""
+        problems = self.validate(key, credentials, replacing=replacing)
+        if problems:
+            raise SignInKeyError(" ".join(problems.values()))
+        if replacing and replacing != key.name:
+            self.delete(replacing)
+        if key.session_only:
+            with self._lock:
+                self._memory[key.name] = credentials
+                self._session_keys[key.name] = key
+            return
+        status = self.status()
+        if not status.usable:
+            raise SignInKeyError(
+                f"Not stored: {status.reason}, and the app never writes secrets to a file. "
+                "Use the key for this session only, or set up a keyring."
+            )
+        secret = json.dumps(
+            {
+                "access_key_id": credentials.access_key_id,
+                "secret_access_key": credentials.secret_access_key,
+            }
+        )
+        try:
+            self._get_backend().set_password(KEYRING_SERVICE, _entry(key.name), secret)
+        except Exception as exc:
+            raise SignInKeyError(f"The keyring refused to store the key: {exc}") from None
+        with self._lock:
+            self._stored[key.name] = key
+            self._memory.pop(key.name, None)
+            self._session_keys.pop(key.name, None)
+        self._write_index()
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            self._memory.pop(name, None)
+            self._session_keys.pop(name, None)
+            was_stored = self._stored.pop(name, None) is not None
+        if not was_stored:
+            return
+        # An entry already gone from the keyring leaves nothing to remove.
+        with contextlib.suppress(Exception):
+            self._get_backend().delete_password(KEYRING_SERVICE, _entry(name))
+        self._write_index()
+
+    def validate(
+        self, key: SignInKey, credentials: KeyCredentials, *, replacing: str | None = None
+    ) -> dict[str, str]:
+        """``{field: message}`` for a key about to be saved."""
+        taken = [k.name for k in self.keys() if k.name != replacing]
+        checks = {
+            "name": check_display_name(key.name, taken),
+            "access_key_id": check_access_key_id(credentials.access_key_id),
+            "secret_access_key": check_secret_access_key(credentials.secret_access_key),
+            "mfa_serial": check_mfa_serial(key.mfa_serial) if key.mfa_serial else None,
+        }
+        return {field: message for field, message in checks.items() if message}
+
+
+def _entry(name: str) -> str:
+    return f"sign-in-key:{name}"
