@@ -14,8 +14,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[A-Za-z0-9/+=]{100,}"), "[token]"),
     # Access key IDs: keep the prefix so a reader can tell key from temporary key.
     (re.compile(r"\b(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,124}\b"), r"\1…"),
-    # Secret access keys are 40 characters of base64.
-    (re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])"), "[secret]"),
+    # Secret access keys are 40 characters of base64 ("=" may precede, as in key=value).
+    (re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"), "[secret]"),
     (re.compile(r"(?i)(token_?code[\"']?\s*[:=]\s*[\"']?)\d{6}"), r"\1[code]"),
 )
 
