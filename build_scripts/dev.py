@@ -5,6 +5,9 @@
     python3 build_scripts/dev.py run [app args]    run the app against your real AWS settings
     python3 build_scripts/dev.py lint              ruff check, ruff format --check, mypy
     python3 build_scripts/dev.py test [pytest args] lint, then pytest
+    python3 build_scripts/dev.py build [--onefile] [--debug-console]
+                                                   double-click bundle for this OS + archive
+    python3 build_scripts/dev.py bench [args]      benchmarks (build_scripts/bench.py)
 
 Every command first makes sure `.venv` at the repository root exists and holds an
 editable install with the extras the command needs. Only the standard library is
@@ -53,6 +56,11 @@ commands:
   run [app args]      base install, run `python -m xacct_gui`
   lint                install with the "dev" extra, run ruff check, ruff format --check, mypy
   test [pytest args]  lint, then pytest (extra args go to pytest)
+  build [--onefile] [--debug-console] [--clean]
+                      install with the "build" and "demo" extras, build the PyInstaller
+                      bundle for this OS into dist/, smoke-test it, print its size and
+                      start-up time, write the archive (see docs/packaging.md)
+  bench [args]        install with the "dev" extra, run build_scripts/bench.py
 
 The virtual environment is .venv at the repository root. pip runs only when
 pyproject.toml changed or the command needs an extra that is not installed yet;
@@ -260,6 +268,21 @@ def cmd_test(args: list[str]) -> int:
     return run_steps(steps, env=env)
 
 
+def cmd_build(args: list[str]) -> int:
+    # "demo" brings the local AWS emulator the smoke test runs the frozen app against.
+    python = ensure_venv(["build", "demo"])
+    cmd = [str(python), str(REPO_ROOT / "build_scripts" / "build.py"), *strip_separator(args)]
+    log("running " + " ".join(cmd[1:]))
+    return subprocess.call(cmd, cwd=REPO_ROOT)
+
+
+def cmd_bench(args: list[str]) -> int:
+    python = ensure_venv(["dev"])
+    cmd = [str(python), str(REPO_ROOT / "build_scripts" / "bench.py"), *strip_separator(args)]
+    log("running " + " ".join(cmd[1:]))
+    return subprocess.call(cmd, cwd=REPO_ROOT)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE, end="")
@@ -274,6 +297,10 @@ def main(argv: list[str]) -> int:
             return cmd_lint(rest)
         if command == "test":
             return cmd_test(rest)
+        if command == "build":
+            return cmd_build(rest)
+        if command == "bench":
+            return cmd_bench(rest)
         sys.stderr.write(f"dev.py: unknown command {command!r}\n\n{USAGE}")
         return 2
     except DevError as exc:

@@ -15,6 +15,7 @@ import importlib.metadata
 import os
 import platform
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -69,9 +70,13 @@ QT_PLUGINS: dict[str, frozenset[str] | None] = {
         {"composeplatforminputcontextplugin", "ibusplatforminputcontextplugin"}
     ),
     "wayland-shell-integration": frozenset({"xdg-shell"}),
-    # Window decorations when the compositor does not draw them (GNOME).
-    "wayland-decoration-client": None,
+    # Window decorations when the compositor does not draw them (GNOME). Not
+    # "adwaita": it needs QtSvg, which nothing else in the app uses.
+    "wayland-decoration-client": frozenset({"bradient"}),
 }
+
+# Windows DLLs for OpenGL rendering that PyInstaller's Qt hook adds (see limit_qt_collection).
+OPENGL_DLL_RE = re.compile(r"opengl32sw\.dll|libegl\.dll|libglesv2\.dll|d3dcompiler_\d+\.dll")
 
 # Packages that belong to tests, the demo or development and must never ship.
 # They are excluded from the analysis; the spec also fails the build should one
@@ -113,7 +118,8 @@ def qt_plugin_wanted(plugin_dir: str, filename: str) -> bool:
 
 
 def plugin_stem(filename: str) -> str:
-    """``libqxcb.so`` / ``qwindows.dll`` / ``libqcocoa.dylib`` -> ``qxcb`` / ``qwindows`` / ``qcocoa``."""
+    """Plugin name from its file: ``libqxcb.so``, ``qwindows.dll``, ``libqcocoa.dylib``
+    -> ``qxcb``, ``qwindows``, ``qcocoa``."""
     stem = filename.split(".", 1)[0]
     return stem[3:] if stem.startswith("lib") else stem
 
@@ -219,7 +225,10 @@ class Variant:
         return IS_MACOS and not self.onefile
 
     def spec_args(self) -> list[str]:
-        return [*(["--onefile"] if self.onefile else []), *(["--console"] if self.console else [])]
+        return [
+            *(["--onefile"] if self.onefile else []),
+            *(["--debug-console"] if self.console else []),
+        ]
 
 
 def exe_suffix() -> str:
@@ -348,12 +357,25 @@ def limit_qt_collection() -> None:
 
     def collect_module(self: Any, module_name: str) -> tuple[list[str], list[Any], list[Any]]:
         hiddenimports, binaries, datas = original_module(self, module_name)
-        datas = [(src, dest) for src, dest in datas if not is_qt_translation(f"{dest}/x.qm")]
+        datas = [(src, dest) for src, dest in datas if not str(src).endswith(".qm")]
         return hiddenimports, binaries, datas
+
+    original_extra: Callable[..., list[tuple[str, str]]] = info_class.collect_extra_binaries
+
+    def collect_extra_binaries(self: Any) -> list[tuple[str, str]]:
+        # Windows only: the software OpenGL renderer (opengl32sw.dll, ~20 MB) and
+        # ANGLE/D3D compiler DLLs serve OpenGL, which a raster-painted widgets app
+        # never uses. ICU DLLs, if a Qt build has them, stay.
+        return [
+            (src, dest)
+            for src, dest in original_extra(self)
+            if not OPENGL_DLL_RE.fullmatch(os.path.basename(src).lower())
+        ]
 
     collect_plugins._xacct_limited = True  # type: ignore[attr-defined]
     info_class.collect_plugins = collect_plugins
     info_class.collect_module = collect_module
+    info_class.collect_extra_binaries = collect_extra_binaries
 
 
 def keyring_hiddenimports() -> list[str]:
@@ -373,6 +395,36 @@ def filter_datas(toc: list[Any], services: Iterable[str]) -> list[Any]:
     ]
 
 
+def trim_linux_binaries(binaries: list[Any], workpath: str) -> list[Any]:
+    """Leave out desktop libraries the system provides and shrink ICU's data (Linux only).
+
+    See linux_libs.py for why both are safe. A failure to trim ICU is reported and
+    the full library kept: the bundle is then bigger, never broken.
+    """
+    import linux_libs
+
+    dropped = linux_libs.qt_only_system_libraries([tuple(e[:3]) for e in binaries])
+    kept: list[Any] = []
+    for entry in binaries:
+        dest, src, typecode = entry[0], entry[1], entry[2]
+        if dest in dropped or (typecode == "SYMLINK" and src in dropped):
+            continue
+        base = os.path.basename(dest)
+        if typecode == "BINARY" and re.fullmatch(r"libicudata\.so\.\d+", base):
+            try:
+                src = str(linux_libs.trim_icu_library(Path(src), Path(workpath) / "icu"))
+            except (linux_libs.TrimError, OSError, subprocess.CalledProcessError) as exc:
+                print(f"xacct.spec: WARNING: keeping the full ICU data ({exc})", flush=True)
+            entry = (dest, src, typecode)
+        kept.append(entry)
+    print(
+        f"xacct.spec: left out {len(dropped)} system libraries that only Qt uses: "
+        + " ".join(sorted(dropped)),
+        flush=True,
+    )
+    return kept
+
+
 def check_analysis(pure: Iterable[Any], binaries: Iterable[Any], datas: Iterable[Any]) -> None:
     """Fail the build if something that must not ship is about to."""
     problems: list[str] = []
@@ -387,38 +439,58 @@ def check_analysis(pure: Iterable[Any], binaries: Iterable[Any], datas: Iterable
             plugin_dir, filename = dest.split("/plugins/", 1)[1].split("/", 1)
             if not qt_plugin_wanted(plugin_dir, filename):
                 problems.append(f"Qt plugin {dest}")
+        if OPENGL_DLL_RE.fullmatch(os.path.basename(dest).lower()):
+            problems.append(f"OpenGL DLL {dest}")
     for entry in datas:
         if is_qt_translation(entry[0]):
             problems.append(f"Qt translation {entry[0]}")
     if problems:
         shown = "\n  ".join(problems[:20])
-        raise SystemExit(f"xacct.spec: the bundle would contain {len(problems)} unwanted files:\n  {shown}")
+        raise SystemExit(
+            f"xacct.spec: the bundle would contain {len(problems)} unwanted files:\n  {shown}"
+        )
 
 
-def windows_version_info(meta: AppMeta) -> Any:
-    """The Windows version resource (Explorer's Properties > Details)."""
-    from PyInstaller.utils.win32 import versioninfo as vi
-
+def windows_version_text(meta: AppMeta) -> str:
+    """The Windows version resource (Explorer's Properties > Details), in the text form
+    PyInstaller's ``EXE(version=<file>)`` reads: a Python expression over the classes
+    of ``PyInstaller.utils.win32.versioninfo`` (which need pefile, only on Windows).
+    """
     numbers = meta.numeric_version
-    dotted = ".".join(str(n) for n in numbers)
-    strings = [
-        vi.StringStruct("CompanyName", meta.app_name),
-        vi.StringStruct("FileDescription", f"{meta.app_name} - AWS role switcher"),
-        vi.StringStruct("FileVersion", dotted),
-        vi.StringStruct("InternalName", EXE_NAME),
-        vi.StringStruct("LegalCopyright", "MIT License"),
-        vi.StringStruct("OriginalFilename", EXE_NAME + ".exe"),
-        vi.StringStruct("ProductName", meta.app_name),
-        vi.StringStruct("ProductVersion", meta.version),
-    ]
-    return vi.VSVersionInfo(
-        ffi=vi.FixedFileInfo(filevers=numbers, prodvers=numbers),
-        kids=[
-            # 0x0409 = U.S. English, 0x04B0 = 1200 = Unicode.
-            vi.StringFileInfo([vi.StringTable("040904B0", strings)]),
-            vi.VarFileInfo([vi.VarStruct("Translation", [0x0409, 1200])]),
-        ],
+    strings = {
+        "CompanyName": meta.app_name,
+        "FileDescription": f"{meta.app_name} - AWS role switcher",
+        "FileVersion": ".".join(str(n) for n in numbers),
+        "InternalName": EXE_NAME,
+        "LegalCopyright": "MIT License",
+        "OriginalFilename": EXE_NAME + ".exe",
+        "ProductName": meta.app_name,
+        "ProductVersion": meta.version,
+    }
+    structs = ",\n".join(
+        f"            StringStruct({key!r}, {value!r})" for key, value in strings.items()
     )
+    return (
+        "VSVersionInfo(\n"
+        f"  ffi=FixedFileInfo(filevers={numbers!r}, prodvers={numbers!r}),\n"
+        "  kids=[\n"
+        # 0x0409 = U.S. English, 0x04B0 = 1200 = Unicode.
+        "    StringFileInfo([\n"
+        "        StringTable('040904B0', [\n"
+        f"{structs},\n"
+        "        ])\n"
+        "    ]),\n"
+        "    VarFileInfo([VarStruct('Translation', [0x0409, 1200])]),\n"
+        "  ],\n"
+        ")\n"
+    )
+
+
+def write_windows_version_file(meta: AppMeta, workpath: str) -> str:
+    path = Path(workpath) / "version_info.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(windows_version_text(meta), encoding="utf-8")
+    return str(path)
 
 
 def macos_minimum_system_version(default: str = "12.0") -> str:
@@ -434,8 +506,7 @@ def macos_minimum_system_version(default: str = "12.0") -> str:
     except importlib.metadata.PackageNotFoundError:
         return default
     versions = [
-        (int(major), int(minor))
-        for major, minor in re.findall(r"macosx_(\d+)_(\d+)_", wheel)
+        (int(major), int(minor)) for major, minor in re.findall(r"macosx_(\d+)_(\d+)_", wheel)
     ]
     if not versions:
         return default

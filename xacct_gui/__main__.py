@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from xacct_gui import APP_NAME, __version__
 
@@ -43,18 +44,32 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="with --list-buckets: print a JSON array"
     )
     parser.add_argument("--debug", action="store_true", help="verbose logging on stderr")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (Qt, AWS models, keyring, config dir), print a JSON "
+        "report and exit 0 only if all is well",
+    )
+    # Hidden: print a marker once the main window has painted, then close it (the
+    # build command times start-up with it).
+    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
-def configure_logging(debug: bool) -> None:
+def configure_logging(debug: bool, stream: TextIO | None = None) -> logging.Handler:
+    """Log to ``stream`` (stderr) through the redacting filter; returns the handler."""
     from xacct_gui.core.redact import RedactingFilter
 
     level = logging.DEBUG if debug else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactingFilter())
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
+    return handler
 
 
 def resolve_config_dir(cli_value: Path | None) -> Path:
@@ -74,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --json goes with --list-buckets", file=sys.stderr)
         return 2
     configure_logging(args.debug)
+    if args.self_test:
+        from xacct_gui.selftest import run_self_test
+
+        return run_self_test(resolve_config_dir(args.config_dir))
     from xacct_gui.app import Launch
 
     # The demo works in a throwaway config dir unless one is named on the command
@@ -86,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.list_buckets:
             return launch.list_buckets(args.list_buckets, as_json=args.json)
+        if args.startup_probe:
+            from xacct_gui.selftest import install_startup_probe
+
+            install_startup_probe()
         return launch.run_gui()
     finally:
         launch.close()

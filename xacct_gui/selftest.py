@@ -194,9 +194,7 @@ def check_keyring() -> Report:
         }
     platform_key = "linux" if sys.platform.startswith("linux") else sys.platform
     native = NATIVE_KEYRINGS.get(platform_key)
-    entry_points = {
-        ep.name: ep for ep in importlib.metadata.entry_points(group="keyring.backends")
-    }
+    entry_points = {ep.name: ep for ep in importlib.metadata.entry_points(group="keyring.backends")}
     problems: list[str] = []
     native_loads = False
     if native is not None:
@@ -279,9 +277,11 @@ def check_qt() -> Report:
 
     plugins_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
     platforms_dir = plugins_dir / "platforms"
-    bundled = sorted(
-        _plugin_stem(p.name) for p in platforms_dir.glob("*") if p.is_file()
-    ) if platforms_dir.is_dir() else []
+    bundled = (
+        sorted(_plugin_stem(p.name) for p in platforms_dir.glob("*") if p.is_file())
+        if platforms_dir.is_dir()
+        else []
+    )
     result: Report = {
         "ok": False,
         "qt": qVersion(),
@@ -290,10 +290,14 @@ def check_qt() -> Report:
         "style": None,
         "platform_plugins": bundled,
         "window_icon": False,
+        "collation": False,
     }
     problems: list[str] = []
     if not bundled:
         problems.append(f"no platform plugins in {platforms_dir}")
+    result["collation"] = _collation_works()
+    if not result["collation"]:
+        problems.append("locale-aware sorting is broken (Qt's collation data is missing)")
     if _no_display():
         problems.append(
             "no display to start Qt on (DISPLAY / WAYLAND_DISPLAY unset); "
@@ -319,6 +323,24 @@ def check_qt() -> Report:
     result["ok"] = not problems
     result["problems"] = problems
     return result
+
+
+def _collation_works() -> bool:
+    """Sorting by the user's language works: on Linux this needs ICU's collation data.
+
+    "apple" before "Banana" needs a real collator (code points put "B" first), and
+    Swedish sorts "ö" after "z" where English puts it with "o": that needs the
+    language's tailoring, not just the root order.
+    """
+    from PySide6.QtCore import QCollator, QLocale
+
+    english = QCollator(QLocale("en_US"))
+    swedish = QCollator(QLocale("sv_SE"))
+    return (
+        english.compare("apple", "Banana") < 0
+        and english.compare("\u00f6", "z") < 0
+        and swedish.compare("z", "\u00f6") < 0
+    )
 
 
 def _plugin_stem(filename: str) -> str:
@@ -348,7 +370,7 @@ def install_startup_probe(out: TextIO | None = None) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
     class StartupProbe(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
                 app.removeEventFilter(self)
                 print(STARTUP_MARKER, file=stream, flush=True)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_profile_dialog import child, click, key_click, key_clicks, type_text
+from tests.gui.test_profile_dialog import child, click, key_click, type_text
 from xacct_gui.core.keys import KEYRING_SERVICE, KeyCredentials, KeyVault, SignInKey
 from xacct_gui.gui.keys_dialog import (
     SESSION_ONLY_TEXT,
@@ -42,10 +42,10 @@ MFA = "arn:aws:iam::111111111111:mfa/alice"
 class MemoryKeyring(KeyringBackend):
     """A keyring that keeps entries in a dict: a real backend as far as the vault can tell."""
 
-    priority = 1  # type: ignore[assignment]  # a class attribute where keyring uses a property
+    priority = 1  # keyring reads it from the class
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.entries: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -61,7 +61,7 @@ class MemoryKeyring(KeyringBackend):
 
 # Defining the class registered it with keyring's backend discovery; take it out so
 # keyring.get_keyring() elsewhere in the suite never picks this test double.
-KeyringBackend._classes.discard(MemoryKeyring)  # type: ignore[attr-defined]
+KeyringBackend._classes.discard(MemoryKeyring)
 
 
 def stored_secrets(backend: MemoryKeyring) -> str:
@@ -96,7 +96,7 @@ def vault(config_dir: Path, backend: MemoryKeyring) -> KeyVault:
 
 @pytest.fixture
 def fail_vault(config_dir: Path) -> KeyVault:
-    failing = keyring.backends.fail.Keyring()
+    failing = keyring.backends.fail.Keyring()  # type: ignore[no-untyped-call]
     return KeyVault(config_dir, keyring_backend=lambda: failing)
 
 
@@ -231,9 +231,7 @@ def test_add_puts_the_secret_in_the_keyring_and_not_on_disk(
     dialog = make_keys_dialog(vault)
     assert rows(dialog) == []
     assert child(dialog, QLabel, "emptyKeysNote").isVisible()
-    opened = use_editor(
-        qtbot, dialog, vault, monkeypatch, lambda e: fill_key(qtbot, e, mfa=MFA)
-    )
+    opened = use_editor(qtbot, dialog, vault, monkeypatch, lambda e: fill_key(qtbot, e, mfa=MFA))
 
     with qtbot.waitSignal(dialog.changed):
         click(qtbot, button(dialog, "addKeyButton"))
@@ -289,9 +287,7 @@ def test_the_real_editor_runs_modally_and_forgets_the_secret(
     assert SECRET_1 in stored_secrets(backend)
 
 
-def test_editor_validates_inline_and_hides_the_secret(
-    qtbot: QtBot, vault: KeyVault
-) -> None:
+def test_editor_validates_inline_and_hides_the_secret(qtbot: QtBot, vault: KeyVault) -> None:
     add_stored_key(vault, "Work")
     editor = KeyEditDialog(vault=vault)
     qtbot.addWidget(editor)
@@ -422,13 +418,13 @@ def test_renaming_a_key_in_use_warns_first(
 
     recorder.answer = False
     click(qtbot, button(dialog, "replaceKeyButton"))
-    assert [k.name for k in vault.keys()] == ["Work"]
-    title, text = recorder.confirmations[0]
+    assert [k.name for k in vault.list_keys()] == ["Work"]
+    _title, text = recorder.confirmations[0]
     assert "Profile Dev uses the key “Work” and will stop working" in text
 
     recorder.answer = True
     click(qtbot, button(dialog, "replaceKeyButton"))
-    assert [k.name for k in vault.keys()] == ["Office"]
+    assert [k.name for k in vault.list_keys()] == ["Office"]
     assert list(backend.entries) == [(KEYRING_SERVICE, "sign-in-key:Office")]
 
 
@@ -464,7 +460,7 @@ def test_delete_names_the_profiles_that_use_the_key(
     assert "Profiles Dev, Prod use this key and will stop working" in text
     assert "“Work”" in text
     assert backend.entries == {}
-    assert vault.keys() == []
+    assert vault.list_keys() == []
     assert rows(dialog) == []
     assert "Work" not in (config_dir / "sign-in-keys.json").read_text(encoding="utf-8")
     assert not button(dialog, "deleteKeyButton").isEnabled()
@@ -482,10 +478,10 @@ def test_delete_of_an_unused_key_does_not_talk_of_profiles(
 
     click(qtbot, button(dialog, "deleteKeyButton"))
 
-    (_title, text), = recorder.confirmations
+    ((_title, text),) = recorder.confirmations
     assert "Profile" not in text
     assert "removed from the keyring" in text
-    assert vault.keys() == []
+    assert vault.list_keys() == []
 
 
 # --- no usable keyring ---

@@ -23,7 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile, text_color_for
 from xacct_gui.gui.color_picker import ColorPicker, swatch_icon
-from xacct_gui.gui.profile_dialog import DEFAULT_DURATION_TEXT, ProfileDialog
+from xacct_gui.gui.profile_dialog import CHAIN_NOTE_TEXT, DEFAULT_DURATION_TEXT, ProfileDialog
 
 W = TypeVar("W", bound=QWidget)
 MakeDialog = Callable[..., ProfileDialog]
@@ -573,12 +573,16 @@ def test_tab_order_runs_top_to_bottom(make_dialog: MakeDialog) -> None:
         "accountEdit",
         "roleEdit",
         "externalIdEdit",
+        "sourceKindCombo",
         "sourceProfileCombo",
+        "sourceKeyCombo",
+        "sourceRoleCombo",
         "regionCombo",
         "advancedToggle",
         "sessionNameEdit",
         "durationSpin",
         "mfaSerialEdit",
+        "sourceIdentityEdit",
     ]
     seen: list[str] = []
     widget: QWidget | None = edit(dialog, "nameEdit")
@@ -589,3 +593,239 @@ def test_tab_order_runs_top_to_bottom(make_dialog: MakeDialog) -> None:
         widget = widget.nextInFocusChain()
 
     assert seen == expected
+
+
+# --- the source: AWS CLI profile, sign-in key or another saved role ---
+
+SOURCE_COMBOS = ("sourceProfileCombo", "sourceKeyCombo", "sourceRoleCombo")
+
+
+def combo(dialog: ProfileDialog, name: str) -> QComboBox:
+    return child(dialog, QComboBox, name)
+
+
+def items(box: QComboBox) -> list[str]:
+    return [box.itemText(i) for i in range(box.count())]
+
+
+def choose(qtbot: QtBot, box: QComboBox, text: str) -> None:
+    """Pick ``text`` from a closed combo with the arrow keys, as a keyboard user would."""
+    target = box.findText(text)
+    assert target >= 0, f"{text!r} is not offered in {box.objectName()}: {items(box)}"
+    box.setFocus()
+    key_click(qtbot, box, Qt.Key.Key_Home)
+    for _ in range(target):
+        key_click(qtbot, box, Qt.Key.Key_Down)
+    assert box.currentText() == text
+
+
+def visible_source_combos(dialog: ProfileDialog) -> list[str]:
+    return [name for name in SOURCE_COMBOS if combo(dialog, name).isVisible()]
+
+
+def test_source_kinds_are_offered_and_one_combo_shows(
+    qtbot: QtBot, make_dialog: MakeDialog
+) -> None:
+    dialog = make_dialog(sign_in_keys=["Work"], saved_roles=["Dev"])
+    kind = combo(dialog, "sourceKindCombo")
+
+    assert items(kind) == ["AWS CLI profile", "Sign-in key", "Another saved role"]
+    assert kind.currentText() == "AWS CLI profile"
+    assert visible_source_combos(dialog) == ["sourceProfileCombo"]
+
+    choose(qtbot, kind, "Sign-in key")
+    assert visible_source_combos(dialog) == ["sourceKeyCombo"]
+
+    choose(qtbot, kind, "Another saved role")
+    assert visible_source_combos(dialog) == ["sourceRoleCombo"]
+
+
+def test_sign_in_key_source_sets_only_source_key(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    dialog = make_dialog(aws_profiles=["default", "work"], sign_in_keys=["Home", "Work"])
+    fill_required(qtbot, dialog)
+    type_text(qtbot, combo(dialog, "sourceProfileCombo"), "work")
+
+    choose(qtbot, combo(dialog, "sourceKindCombo"), "Sign-in key")
+    assert items(combo(dialog, "sourceKeyCombo")) == ["Home", "Work"]
+    choose(qtbot, combo(dialog, "sourceKeyCombo"), "Work")
+    click_ok(qtbot, dialog)
+
+    profile = dialog.profile()
+    assert (profile.source_profile, profile.source_key, profile.source_role) == (
+        "default",
+        "Work",
+        None,
+    )
+    assert profile.source_kind == "key"
+    data = profile.to_dict()
+    assert data["source_key"] == "Work"
+    assert "source_role" not in data
+
+
+def test_saved_role_source_sets_only_source_role(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    dialog = make_dialog(sign_in_keys=["Work"], saved_roles=["Dev", "Prod"])
+    fill_required(qtbot, dialog, name="Audit")
+    choose(qtbot, combo(dialog, "sourceKindCombo"), "Sign-in key")
+
+    choose(qtbot, combo(dialog, "sourceKindCombo"), "Another saved role")
+    choose(qtbot, combo(dialog, "sourceRoleCombo"), "Prod")
+    click_ok(qtbot, dialog)
+
+    profile = dialog.profile()
+    assert (profile.source_profile, profile.source_key, profile.source_role) == (
+        "default",
+        None,
+        "Prod",
+    )
+
+
+def test_going_back_to_a_cli_profile_drops_the_key_and_role(
+    qtbot: QtBot, make_dialog: MakeDialog
+) -> None:
+    chained = existing_profile().replace(source_profile="default", source_role="Dev")
+    dialog = make_dialog(
+        profile=chained,
+        aws_profiles=["default", "work"],
+        sign_in_keys=["Work"],
+        saved_roles=["Dev"],
+    )
+    kind = combo(dialog, "sourceKindCombo")
+    assert kind.currentText() == "Another saved role"
+    assert combo(dialog, "sourceRoleCombo").currentText() == "Dev"
+    assert visible_source_combos(dialog) == ["sourceRoleCombo"]
+
+    choose(qtbot, kind, "AWS CLI profile")
+    choose(qtbot, combo(dialog, "sourceProfileCombo"), "work")
+    click_ok(qtbot, dialog)
+
+    profile = dialog.profile()
+    assert (profile.source_profile, profile.source_key, profile.source_role) == ("work", None, None)
+    assert "source_role" not in profile.to_dict()
+
+
+def test_editing_a_key_sourced_profile_prefills_the_key(make_dialog: MakeDialog) -> None:
+    keyed = existing_profile().replace(source_profile="default", source_key="Work")
+    dialog = make_dialog(profile=keyed, sign_in_keys=["Home", "Work"])
+
+    assert combo(dialog, "sourceKindCombo").currentText() == "Sign-in key"
+    assert combo(dialog, "sourceKeyCombo").currentText() == "Work"
+    assert visible_source_combos(dialog) == ["sourceKeyCombo"]
+    assert dialog.ok_button.isEnabled()
+
+
+def test_own_name_is_not_offered_as_source_role(make_dialog: MakeDialog) -> None:
+    dialog = make_dialog(profile=existing_profile(), saved_roles=["Dev", "Test", "Prod", "TEST"])
+
+    assert items(combo(dialog, "sourceRoleCombo")) == ["Dev", "Prod"]
+
+
+def test_a_profile_cannot_be_its_own_source(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    dialog = make_dialog(saved_roles=["Dev"])
+    fill_required(qtbot, dialog, name="dev")
+
+    choose(qtbot, combo(dialog, "sourceKindCombo"), "Another saved role")
+
+    label = error_label(dialog, "source_role")
+    assert label.isVisible()
+    assert "cannot be its own source" in label.text()
+    assert not dialog.ok_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "words"),
+    [
+        ("Sign-in key", "source_key", "no sign-in keys yet"),
+        ("Another saved role", "source_role", "no other saved role"),
+    ],
+)
+def test_a_kind_with_nothing_to_choose_says_so(
+    qtbot: QtBot, make_dialog: MakeDialog, kind: str, key: str, words: str
+) -> None:
+    dialog = make_dialog()
+    fill_required(qtbot, dialog)
+
+    choose(qtbot, combo(dialog, "sourceKindCombo"), kind)
+
+    assert error_label(dialog, key).isVisible()
+    assert words in error_label(dialog, key).text()
+    assert not dialog.ok_button.isEnabled()
+
+    choose(qtbot, combo(dialog, "sourceKindCombo"), "AWS CLI profile")
+    assert not error_label(dialog, key).isVisible()
+    assert dialog.ok_button.isEnabled()
+
+
+def test_a_deleted_key_is_shown_and_refused(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    keyed = existing_profile().replace(source_profile="default", source_key="Old")
+    dialog = make_dialog(profile=keyed, sign_in_keys=["Work"])
+
+    assert combo(dialog, "sourceKeyCombo").currentText() == "Old"
+    label = error_label(dialog, "source_key")
+    assert label.isVisible()
+    assert "no sign-in key named 'Old'" in label.text()
+    assert not dialog.ok_button.isEnabled()
+
+    choose(qtbot, combo(dialog, "sourceKeyCombo"), "Work")
+    assert not label.isVisible()
+    assert dialog.ok_button.isEnabled()
+
+
+def set_duration(qtbot: QtBot, dialog: ProfileDialog, seconds: int) -> None:
+    spin = child(dialog, QSpinBox, "durationSpin")
+    if not spin.isVisible():
+        click(qtbot, child(dialog, QToolButton, "advancedToggle"))
+    type_text(qtbot, spin, str(seconds))
+    assert spin.value() == seconds
+
+
+def test_chain_note_for_a_long_chained_session(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    dialog = make_dialog(saved_roles=["Dev"])
+    fill_required(qtbot, dialog)
+    note = child(dialog, QLabel, "chainNote")
+    set_duration(qtbot, dialog, 7200)
+    assert not note.isVisible()  # a CLI profile source may ask for 2 hours
+
+    choose(qtbot, combo(dialog, "sourceKindCombo"), "Another saved role")
+
+    assert note.isVisible()
+    assert note.text() == CHAIN_NOTE_TEXT
+    assert note.text() == (
+        "Chained role sessions last at most 1 hour (AWS limit); the app will ask for 3600 seconds."
+    )
+    # A note, not an error: the profile may still be saved.
+    assert not error_label(dialog, "duration_seconds").isVisible()
+    assert dialog.ok_button.isEnabled()
+
+    set_duration(qtbot, dialog, 3600)
+    assert not note.isVisible()
+    set_duration(qtbot, dialog, 7200)
+    assert note.isVisible()
+    click_ok(qtbot, dialog)
+    assert dialog.profile().duration_seconds == 7200
+    assert dialog.profile().source_role == "Dev"
+
+
+def test_source_identity_is_validated_and_saved(qtbot: QtBot, make_dialog: MakeDialog) -> None:
+    dialog = make_dialog()
+    fill_required(qtbot, dialog)
+    click(qtbot, child(dialog, QToolButton, "advancedToggle"))
+    identity = edit(dialog, "sourceIdentityEdit")
+    label = error_label(dialog, "source_identity")
+
+    for bad in ("a", "alice smith", "ålice"):
+        type_text(qtbot, identity, bad)
+        assert label.isVisible(), bad
+        assert "source identity" in label.text()
+        assert not dialog.ok_button.isEnabled()
+
+    type_text(qtbot, identity, "alice@example.com")
+    assert not label.isVisible()
+    click_ok(qtbot, dialog)
+    assert dialog.profile().source_identity == "alice@example.com"
+
+
+def test_editing_shows_a_set_source_identity(make_dialog: MakeDialog) -> None:
+    dialog = make_dialog(profile=existing_profile().replace(source_identity="alice"))
+
+    assert edit(dialog, "sourceIdentityEdit").text() == "alice"
+    assert edit(dialog, "sourceIdentityEdit").isVisible()

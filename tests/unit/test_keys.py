@@ -43,7 +43,7 @@ def test_saved_key_lives_in_the_keyring_and_not_on_disk(tmp_path: Path) -> None:
     assert b"work" in on_disk  # the index names the key so it can be listed
     # A new vault over the same dir (next start) lists it and reads the secret back.
     again = KeyVault(tmp_path, keyring_backend=lambda: backend)
-    assert [k.name for k in again.keys()] == ["work"]
+    assert [k.name for k in again.list_keys()] == ["work"]
     assert again.get("work") == SignInKey("work", "arn:aws:iam::1:mfa/me")
     assert again.credentials("work") == KeyCredentials(KEY_ID, SECRET)
 
@@ -54,7 +54,7 @@ def test_replace_and_delete(tmp_path: Path) -> None:
     vault.save(SignInKey("work"), KeyCredentials(KEY_ID, SECRET))
     new_secret = SECRET.replace("0001", "0002")
     vault.save(SignInKey("work-2"), KeyCredentials(KEY_ID, new_secret), replacing="work")
-    assert [k.name for k in vault.keys()] == ["work-2"]
+    assert [k.name for k in vault.list_keys()] == ["work-2"]
     assert vault.credentials("work-2").secret_access_key == new_secret
     assert (KEYRING_SERVICE, "sign-in-key:work") not in backend.entries
     vault.delete("work-2")
@@ -76,10 +76,10 @@ def test_unsafe_backends_refuse_and_offer_session_only(tmp_path: Path, backend: 
         vault.save(SignInKey("work"), KeyCredentials(KEY_ID, SECRET))
     vault.save(SignInKey("work", session_only=True), KeyCredentials(KEY_ID, SECRET))
     assert vault.credentials("work").secret_access_key == SECRET
-    assert [k.session_only for k in vault.keys()] == [True]
+    assert [k.session_only for k in vault.list_keys()] == [True]
     assert SECRET.encode() not in all_file_bytes(tmp_path)
     # Session-only keys are not remembered by the next start.
-    assert KeyVault(tmp_path, keyring_backend=lambda: backend).keys() == []
+    assert KeyVault(tmp_path, keyring_backend=lambda: backend).list_keys() == []
 
 
 def test_env_var_selecting_the_fail_backend_is_detected(tmp_path: Path) -> None:

@@ -168,7 +168,7 @@ class KeyVault:
         except Exception as exc:  # a broken keyring install must not stop the app
             return KeyringStatus(False, "error", f"the keyring failed to start ({exc})")
 
-    def keys(self) -> list[SignInKey]:
+    def list_keys(self) -> list[SignInKey]:
         with self._lock:
             merged = {**self._stored, **self._session_keys}
         return sorted(merged.values(), key=lambda k: k.name.casefold())
@@ -262,7 +262,7 @@ class KeyVault:
         self, key: SignInKey, credentials: KeyCredentials, *, replacing: str | None = None
     ) -> dict[str, str]:
         """``{field: message}`` for a key about to be saved."""
-        taken = [k.name for k in self.keys() if k.name != replacing]
+        taken = [k.name for k in self.list_keys() if k.name != replacing]
         checks = {
             "name": check_display_name(key.name, taken),
             "access_key_id": check_access_key_id(credentials.access_key_id),

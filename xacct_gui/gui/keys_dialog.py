@@ -77,7 +77,9 @@ class KeyEditDialog(QDialog):
         self._errors: dict[str, str] = {}
         self._error_labels: dict[str, QLabel] = {}
         self._result: tuple[SignInKey, KeyCredentials] | None = None
-        self.setWindowTitle(f"Replace sign-in key {existing.name}" if existing else "Add sign-in key")
+        self.setWindowTitle(
+            f"Replace sign-in key {existing.name}" if existing else "Add sign-in key"
+        )
         self.setMinimumWidth(MIN_WIDTH)
         self._build()
         if existing is not None:
@@ -146,7 +148,9 @@ class KeyEditDialog(QDialog):
         self._secret.setInputMethodHints(
             Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
         )
-        self._mfa = self._line_edit("keyMfaSerialEdit", "Optional: arn:aws:iam::123456789012:mfa/you")
+        self._mfa = self._line_edit(
+            "keyMfaSerialEdit", "Optional: arn:aws:iam::123456789012:mfa/you"
+        )
         self._mfa.setToolTip(
             "If your IAM user has an MFA device, its ARN (or serial). The app then asks "
             "for a code once per session for every role this key assumes."
@@ -450,9 +454,7 @@ class SignInKeysDialog(QDialog):
 
     # --- behaviour ---
 
-    def _save(
-        self, key: SignInKey, credentials: KeyCredentials, *, replacing: str | None
-    ) -> None:
+    def _save(self, key: SignInKey, credentials: KeyCredentials, *, replacing: str | None) -> None:
         try:
             self._vault.save(key, credentials, replacing=replacing)
         except SignInKeyError as exc:
@@ -467,9 +469,13 @@ class SignInKeysDialog(QDialog):
     def _reload(self) -> None:
         current = self.selected_key()
         self._list.clear()
-        for key in self._vault.keys():
+        for key in self._vault.list_keys():
             item = QTreeWidgetItem(
-                [key.name, STORAGE_SESSION if key.session_only else STORAGE_KEYRING, key.mfa_serial or "—"]
+                [
+                    key.name,
+                    STORAGE_SESSION if key.session_only else STORAGE_KEYRING,
+                    key.mfa_serial or "—",
+                ]
             )
             item.setData(COL_NAME, Qt.ItemDataRole.UserRole, key.name)
             item.setToolTip(COL_MFA, key.mfa_serial or "No MFA device")

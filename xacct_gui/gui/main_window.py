@@ -489,7 +489,7 @@ class MainWindow(QMainWindow):
             taken_names=taken,
             aws_profiles=self._aws_profiles,
             title=title,
-            sign_in_keys=[k.name for k in self._vault.keys()] if self._vault else [],  # noqa: SIM118
+            sign_in_keys=[k.name for k in self._vault.list_keys()] if self._vault else [],
             saved_roles=[p.name for p in self._profiles if p.name != own_name],
         )
         try:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from xacct_gui.core.profiles import (
+    CHAINED_MAX_DURATION,
     MAX_DURATION,
     MIN_DURATION,
     ProfileError,
@@ -69,7 +71,7 @@ COMMON_REGIONS = (
 )
 
 # Fields tucked under "Advanced": most roles never need them.
-ADVANCED_FIELDS = frozenset({"session_name", "duration_seconds", "mfa_serial"})
+ADVANCED_FIELDS = frozenset({"session_name", "duration_seconds", "mfa_serial", "source_identity"})
 DEFAULT_DURATION_TEXT = "Default (1 hour)"
 MIN_WIDTH = 480
 
@@ -77,10 +79,42 @@ MIN_WIDTH = 480
 _ERROR_ON_LIGHT = "#b3261e"
 _ERROR_ON_DARK = "#ff8a80"
 
+# What assumes the role: (kind, what the kind combo shows). The kind names are
+# RoleProfile.source_kind's.
+SOURCE_KINDS = (
+    ("profile", "AWS CLI profile"),
+    ("key", "Sign-in key"),
+    ("role", "Another saved role"),
+)
+# The profile field each kind fills in.
+SOURCE_FIELDS = {"profile": "source_profile", "key": "source_key", "role": "source_role"}
+CHAIN_NOTE_TEXT = (
+    "Chained role sessions last at most 1 hour (AWS limit); the app will ask for 3600 seconds."
+)
+
 
 def _optional(text: str) -> str | None:
     stripped = text.strip()
     return stripped or None
+
+
+def _choose(combo: QComboBox, text: str) -> None:
+    """Select ``text`` in a fixed-choice combo, adding it if it is not offered
+    (a key or role that no longer exists is shown, and the validator says so)."""
+    if text and combo.findText(text) < 0:
+        combo.addItem(text)
+    combo.setCurrentIndex(combo.findText(text))
+
+
+def _missing_choice(
+    value: str | None, offered: Sequence[str], *, none_yet: str, choose: str, gone: str
+) -> str | None:
+    """Why ``value`` is not a usable choice among ``offered``, or None when it is."""
+    if value is None:
+        return choose if offered else none_yet
+    if value not in offered:
+        return gone.format(value)
+    return None
 
 
 def split_role_arn(arn: str) -> tuple[str, str]:
@@ -118,6 +152,8 @@ class ProfileDialog(QDialog):
         taken_names: Iterable[str] = (),
         aws_profiles: Sequence[str] = (),
         title: str = "Add role profile",
+        sign_in_keys: Sequence[str] = (),
+        saved_roles: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -130,11 +166,16 @@ class ProfileDialog(QDialog):
         self._result: RoleProfile | None = None
         self._errors: dict[str, str] = {}
         self._error_labels: dict[str, QLabel] = {}
+        self._sign_in_keys = tuple(sign_in_keys)
+        # A profile cannot be its own source, so it is not offered as one.
+        own = profile.name.casefold() if profile else None
+        self._saved_roles = tuple(r for r in saved_roles if r.casefold() != own)
         self._build_widgets(aws_profiles)
         self._build_layout()
         self._set_tab_order()
         if profile is not None:
             self._load(profile)
+        self._show_source_kind()
         self._connect_signals()
         self._revalidate()
 
@@ -181,7 +222,24 @@ class ProfileDialog(QDialog):
         )
         self._color = ColorPicker(self)
         self._color.setObjectName("colorPicker")
+        self._source_kind = self._make_source_kind_combo()
         self._source = self._make_source_combo(aws_profiles)
+        self._source_key = self._choice_combo(
+            "sourceKeyCombo", self._sign_in_keys, "No sign-in keys yet: add one under Sign-in keys"
+        )
+        self._source_key.setToolTip(
+            "An access key stored in your system's keyring under Sign-in keys."
+        )
+        self._source_role = self._choice_combo(
+            "sourceRoleCombo", self._saved_roles, "No other saved roles"
+        )
+        self._source_role.setToolTip(
+            "Assume that saved role first, then this one from it (role chaining)."
+        )
+        self._chain_note = QLabel(CHAIN_NOTE_TEXT, self)
+        self._chain_note.setObjectName("chainNote")
+        self._chain_note.setWordWrap(True)
+        self._chain_note.hide()
         self._region = self._make_region_combo()
         self._advanced_toggle = self._make_advanced_toggle()
         self._session = self._line_edit("sessionNameEdit", f"Default: {default_session_name()}")
@@ -189,6 +247,11 @@ class ProfileDialog(QDialog):
         self._duration = self._make_duration_spin()
         self._mfa = self._line_edit("mfaSerialEdit", "arn:aws:iam::123456789012:mfa/your-user")
         self._mfa.setToolTip("Only if the role requires MFA: your MFA device's ARN or serial.")
+        self._source_identity = self._line_edit("sourceIdentityEdit", "Optional, e.g. alice")
+        self._source_identity.setToolTip(
+            "Passed as SourceIdentity: recorded in CloudTrail and kept across chained roles."
+            " Only if the role's trust policy allows sts:SetSourceIdentity."
+        )
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -203,10 +266,13 @@ class ProfileDialog(QDialog):
             "external_id": self._external_id,
             "color": self._color,
             "source_profile": self._source,
+            "source_key": self._source_key,
+            "source_role": self._source_role,
             "region": self._region,
             "session_name": self._session,
             "duration_seconds": self._duration,
             "mfa_serial": self._mfa,
+            "source_identity": self._source_identity,
         }
 
     def _line_edit(self, object_name: str, placeholder: str) -> QLineEdit:
@@ -238,6 +304,27 @@ class ProfileDialog(QDialog):
         combo.setToolTip(
             "The AWS CLI profile (config or credentials file) whose credentials assume this role."
         )
+        return combo
+
+    def _make_source_kind_combo(self) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName("sourceKindCombo")
+        combo.setAccessibleName("Source kind")
+        for kind, text in SOURCE_KINDS:
+            combo.addItem(text, kind)
+        combo.setToolTip(
+            "What assumes this role: an AWS CLI profile, a sign-in key kept by this app,"
+            " or another saved role."
+        )
+        return combo
+
+    def _choice_combo(self, object_name: str, items: Sequence[str], empty: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(object_name)
+        combo.addItems(list(items))
+        combo.setPlaceholderText(empty)  # shown while nothing is chosen
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         return combo
 
     def _make_region_combo(self) -> QComboBox:
@@ -292,7 +379,7 @@ class ProfileDialog(QDialog):
         self._add_row("&Role:", "role_name", self._role)
         self._add_row("E&xternal ID:", "external_id", self._external_id)
         self._add_row("Co&lour:", "color", self._color)
-        self._add_row("&Source profile:", "source_profile", self._source)
+        self._add_source_row()
         self._add_row("Re&gion:", "region", self._region)
         self._form.addRow(self._advanced_toggle)
         # The advanced rows live in the same form so their labels line up with
@@ -301,6 +388,7 @@ class ProfileDialog(QDialog):
             self._add_row("Session na&me:", "session_name", self._session),
             self._add_row("D&uration:", "duration_seconds", self._duration),
             self._add_row("M&FA device:", "mfa_serial", self._mfa),
+            self._add_row("Source identit&y:", "source_identity", self._source_identity),
         ]
         for row in self._advanced_rows:
             self._form.setRowVisible(row, False)
@@ -325,6 +413,25 @@ class ProfileDialog(QDialog):
         self._form.addRow(label, cell)
         return cell
 
+    def _add_source_row(self) -> None:
+        """Kind combo plus the chosen kind's combo, one error label per source field."""
+        label = QLabel("&Source:", self)
+        label.setBuddy(self._source_kind)
+        choice = QHBoxLayout()
+        choice.setContentsMargins(0, 0, 0, 0)
+        choice.addWidget(self._source_kind)
+        for combo in (self._source, self._source_key, self._source_role):
+            choice.addWidget(combo, 1)
+        cell = QWidget(self)
+        cell_layout = QVBoxLayout(cell)
+        cell_layout.setContentsMargins(0, 0, 0, 0)
+        cell_layout.setSpacing(2)
+        cell_layout.addLayout(choice)
+        for key in SOURCE_FIELDS.values():
+            cell_layout.addWidget(self._make_error_label(key))
+        cell_layout.addWidget(self._chain_note)
+        self._form.addRow(label, cell)
+
     def _make_error_label(self, key: str) -> QLabel:
         label = make_error_label(self, f"{key}Error")
         self._error_labels[key] = label
@@ -339,12 +446,16 @@ class ProfileDialog(QDialog):
             self._role,
             self._external_id,
             *self._color.focus_widgets(),
+            self._source_kind,
             self._source,
+            self._source_key,
+            self._source_role,
             self._region,
             self._advanced_toggle,
             self._session,
             self._duration,
             self._mfa,
+            self._source_identity,
             *self._buttons.buttons(),
         ]
         for first, second in itertools.pairwise(chain):
@@ -357,11 +468,23 @@ class ProfileDialog(QDialog):
         self._external_id.setText(profile.external_id or "")
         self._color.set_value(profile.color)
         self._source.setCurrentText(profile.source_profile)
+        kind = profile.source_kind
+        if kind == "key":
+            _choose(self._source_key, profile.source_key or "")
+        elif kind == "role":
+            _choose(self._source_role, profile.source_role or "")
+        self._source_kind.setCurrentIndex(self._source_kind.findData(kind))
         self._region.setCurrentText(profile.region or "")
         self._session.setText(profile.session_name or "")
         self._duration.setValue(profile.duration_seconds or 0)
         self._mfa.setText(profile.mfa_serial or "")
-        if profile.session_name or profile.duration_seconds or profile.mfa_serial:
+        self._source_identity.setText(profile.source_identity or "")
+        if (
+            profile.session_name
+            or profile.duration_seconds
+            or profile.mfa_serial
+            or profile.source_identity
+        ):
             self._set_advanced_visible(True)
 
     def _connect_signals(self) -> None:
@@ -371,6 +494,7 @@ class ProfileDialog(QDialog):
             "external_id": self._external_id,
             "session_name": self._session,
             "mfa_serial": self._mfa,
+            "source_identity": self._source_identity,
         }
         for key, edit in edits.items():
             edit.textChanged.connect(self._revalidate)
@@ -379,6 +503,9 @@ class ProfileDialog(QDialog):
         self._role.textEdited.connect(self._on_role_edited)
         # Empty is valid for both combos, so they need no "touched" tracking.
         self._source.currentTextChanged.connect(self._revalidate)
+        self._source_key.currentTextChanged.connect(self._revalidate)
+        self._source_role.currentTextChanged.connect(self._revalidate)
+        self._source_kind.currentIndexChanged.connect(self._on_source_kind_changed)
         self._region.currentTextChanged.connect(self._revalidate)
         self._duration.valueChanged.connect(self._revalidate)
         self._color.changed.connect(self._revalidate)
@@ -394,6 +521,22 @@ class ProfileDialog(QDialog):
         self._touched.add(key)
         # textChanged may already have revalidated before this edit counted as a
         # touch; redo it once so a just-emptied required field speaks up.
+        self._revalidate()
+
+    def _source_kind_value(self) -> str:
+        return str(self._source_kind.currentData())
+
+    def _show_source_kind(self) -> None:
+        kind = self._source_kind_value()
+        self._source.setVisible(kind == "profile")
+        self._source_key.setVisible(kind == "key")
+        self._source_role.setVisible(kind == "role")
+
+    @Slot(int)
+    def _on_source_kind_changed(self, _index: int) -> None:
+        self._show_source_kind()
+        # The user chose this kind: an empty choice may say so at once.
+        self._touched.add(SOURCE_FIELDS[self._source_kind_value()])
         self._revalidate()
 
     @Slot(str)
@@ -420,11 +563,34 @@ class ProfileDialog(QDialog):
             "role_name": self._role.text().strip(),
             "external_id": _optional(self._external_id.text()),
             "color": self._color.value(),
-            "source_profile": self._source.currentText().strip(),
+            **self._source_values(),
             "region": _optional(self._region.currentText()),
             "duration_seconds": self._duration.value() or None,
             "session_name": _optional(self._session.text()),
             "mfa_serial": _optional(self._mfa.text()),
+            "source_identity": _optional(self._source_identity.text()),
+        }
+
+    def _source_values(self) -> dict[str, str | None]:
+        """Exactly one source: an AWS CLI profile, or a key or role with "default" kept
+        in ``source_profile`` so the file keeps the DESIGN.md schema."""
+        kind = self._source_kind_value()
+        if kind == "key":
+            return {
+                "source_profile": "default",
+                "source_key": self._source_key.currentText() or None,
+                "source_role": None,
+            }
+        if kind == "role":
+            return {
+                "source_profile": "default",
+                "source_key": None,
+                "source_role": self._source_role.currentText() or None,
+            }
+        return {
+            "source_profile": self._source.currentText().strip(),
+            "source_key": None,
+            "source_role": None,
         }
 
     def _merged(self) -> dict[str, Any]:
@@ -439,7 +605,34 @@ class ProfileDialog(QDialog):
         arn_message = check_role_arn(role) if role.startswith("arn:") else None
         if arn_message:
             errors["role_name"] = arn_message
+        self._check_source_choice(values, errors)
         return errors
+
+    def _check_source_choice(self, values: dict[str, Any], errors: dict[str, str]) -> None:
+        """The chosen key or role must be one that exists; the core cannot know which do."""
+        kind = self._source_kind_value()
+        if kind == "key" and "source_key" not in errors:
+            message = _missing_choice(
+                values["source_key"],
+                self._sign_in_keys,
+                none_yet="There are no sign-in keys yet: add one under Sign-in keys,"
+                " then choose it here.",
+                choose="Choose the sign-in key that assumes this role.",
+                gone="There is no sign-in key named {!r} any more: add it again under"
+                " Sign-in keys, or choose another source.",
+            )
+            if message:
+                errors["source_key"] = message
+        elif kind == "role" and "source_role" not in errors:
+            message = _missing_choice(
+                values["source_role"],
+                self._saved_roles,
+                none_yet="There is no other saved role to assume this one from.",
+                choose="Choose the saved role that assumes this role.",
+                gone="There is no saved role named {!r} any more: choose another source.",
+            )
+            if message:
+                errors["source_role"] = message
 
     @Slot()
     def _revalidate(self) -> None:
@@ -449,6 +642,10 @@ class ProfileDialog(QDialog):
             speak = key in self._touched or values.get(key) not in (None, "")
             self._show_error(key, label, self._errors.get(key) if speak else None)
         self._ok_button.setEnabled(not self._errors)
+        duration = values["duration_seconds"] or 0
+        self._chain_note.setVisible(
+            values["source_role"] is not None and duration > CHAINED_MAX_DURATION
+        )
         self._update_preview(values)
         self._grow_to_fit()
 
