@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import json
 import os
 import platform
@@ -46,7 +47,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # runnable from a checkout without an install
@@ -200,7 +201,7 @@ class Report:
             max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
             for i, h in enumerate(headers)
         ]
-        line = "  ".join("{:<%d}" % w for w in widths)
+        line = "  ".join(f"{{:<{w}}}" for w in widths)
         print()
         print(line.format(*headers))
         print(line.format(*("-" * w for w in widths)))
@@ -322,10 +323,10 @@ class StandInHandler(BaseHTTPRequestHandler):
     """
 
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's pool expects
-    pages: dict[int, list[str]] = {}
+    pages: ClassVar[dict[int, list[str]]] = {}
     lock = threading.Lock()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _send(self, status: int, body: bytes) -> None:
@@ -602,26 +603,33 @@ class StallProbe(QObject):
         """The longest time within [start, end] during which the event loop did not turn."""
         inside = [t for t in self.ticks if start < t < end]
         points = [start, *inside, end]
-        return max(b - a for a, b in zip(points, points[1:], strict=False)) * 1000
+        return max(b - a for a, b in itertools.pairwise(points)) * 1000
 
 
-def build_window(
-    factory: Callable[[], AwsService], profiles: Sequence[RoleProfile], config_dir: Path
-) -> tuple[MainWindow, SwitchController]:
-    store = ProfileStore(config_dir)
-    controller = SwitchController(factory)
-    window = MainWindow(
-        store=store, state=StateStore(config_dir), controller=controller, profiles=profiles
-    )
-    window.show()
-    return window, controller
-
-
-def close_window(app: QApplication, window: MainWindow, controller: SwitchController) -> None:
-    window.close()
-    window.deleteLater()
-    controller.deleteLater()
-    settle(app)
+@contextlib.contextmanager
+def open_window(
+    factory: Callable[[], AwsService], profiles: Sequence[RoleProfile]
+) -> Iterator[tuple[MainWindow, SwitchController]]:
+    """A shown main window over its own config dir; closed (worker stopped) on the way out,
+    whatever happens, so a failed measurement never leaves a running QThread behind."""
+    app = qt_app()
+    with tempfile.TemporaryDirectory(prefix="xacct-bench-") as tmp:
+        controller = SwitchController(factory)
+        window = MainWindow(
+            store=ProfileStore(Path(tmp)),
+            state=StateStore(Path(tmp)),
+            controller=controller,
+            profiles=profiles,
+        )
+        window.show()
+        try:
+            yield window, controller
+        finally:
+            window.close()
+            controller.shutdown()
+            window.deleteLater()
+            controller.deleteLater()
+            settle(app)
 
 
 # --- section: switching ---
@@ -658,7 +666,7 @@ class Floor:
         )
 
     def fresh(self, profile: RoleProfile, session_name: str, keep: bool = False) -> float:
-        params = {"RoleArn": profile.role_arn, "RoleSessionName": session_name}
+        params: dict[str, Any] = {"RoleArn": profile.role_arn, "RoleSessionName": session_name}
         if profile.external_id:
             params["ExternalId"] = profile.external_id
         started = time.perf_counter()
@@ -685,7 +693,7 @@ def naive_switch(emu: Emulator, profile: RoleProfile, session_name: str) -> floa
     started = time.perf_counter()
     source = boto3.Session(profile_name=emu.source_profile)
     sts = source.client("sts", endpoint_url=emu.endpoint_url)
-    params = {"RoleArn": profile.role_arn, "RoleSessionName": session_name}
+    params: dict[str, Any] = {"RoleArn": profile.role_arn, "RoleSessionName": session_name}
     if profile.external_id:
         params["ExternalId"] = profile.external_id
     creds = sts.assume_role(**params)["Credentials"]
@@ -753,8 +761,7 @@ def bench_switching(report: Report, emu: Emulator, switches: int, naive_runs: in
         services.append(emu.make_service())
         return services[-1]
 
-    with tempfile.TemporaryDirectory(prefix="xacct-bench-") as tmp, GcMonitor() as gcs:
-        window, controller = build_window(factory, [*warm, *measured], Path(tmp))
+    with open_window(factory, [*warm, *measured]) as (window, controller), GcMonitor() as gcs:
         waiter = SwitchWaiter(controller)
         probe = StallProbe()
         settle(app)
@@ -826,7 +833,6 @@ def bench_switching(report: Report, emu: Emulator, switches: int, naive_runs: in
             waiter.wait()  # the background refresh, so the next switch starts idle
             settle(app)
         probe.stop()
-        close_window(app, window, controller)
 
     naive: list[float] = []
     with aws_files_in_environment(emu):
@@ -862,7 +868,10 @@ def bench_switching(report: Report, emu: Emulator, switches: int, naive_runs: in
         section,
         "  of which: result on the GUI thread / in the model, median",
         f"{arrived:.1f} / {in_model:.1f} ms",
-        floor=f"{arrived / f_med:.2f}× / {in_model / f_med:.2f}×; painting {median_ms(painted) - in_model:.1f} ms",
+        floor=(
+            f"{arrived / f_med:.2f}× / {in_model / f_med:.2f}×; "
+            f"painting {median_ms(painted) - in_model:.1f} ms"
+        ),
     )
     n_med = median_ms(naive)
     report.info(
@@ -921,8 +930,7 @@ def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
     def no_service() -> AwsService:
         raise BenchError("the table bench never switches")
 
-    with tempfile.TemporaryDirectory(prefix="xacct-bench-") as tmp:
-        window, controller = build_window(no_service, [], Path(tmp))
+    with open_window(no_service, []) as (window, _):
         table = window.findChild(QTableView, "bucketTable")
         edit = window.findChild(QLineEdit, "bucketFilter")
         if table is None or edit is None:
@@ -967,7 +975,7 @@ def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
             edit.setFocus()
             for char in needle:
                 started = time.perf_counter()
-                QTest.keyClick(edit, char)
+                QTest.keyClicks(edit, char)
                 app.processEvents()
                 keystrokes.append(time.perf_counter() - started)
             if edit.text() != needle or proxy.rowCount() < 1:
@@ -1016,7 +1024,6 @@ def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
                 )
             model.clear()
             del buckets
-        close_window(app, window, controller)
 
 
 def huge_child(endpoint_url: str, config_file: str, credentials_file: str) -> int:
@@ -1037,8 +1044,7 @@ def huge_child(endpoint_url: str, config_file: str, credentials_file: str) -> in
             endpoint_url=endpoint_url, config_file=config_file, credentials_file=credentials_file
         )
 
-    with tempfile.TemporaryDirectory(prefix="xacct-bench-") as tmp:
-        window, controller = build_window(factory, [empty, huge], Path(tmp))
+    with open_window(factory, [empty, huge]) as (window, controller):
         waiter = SwitchWaiter(controller)
         probe = StallProbe()
         waiter.arm()
@@ -1070,7 +1076,6 @@ def huge_child(endpoint_url: str, config_file: str, credentials_file: str) -> in
             "stall_show_ms": probe.longest_gap_ms(waiter.arrived, ended),
             "stall_ms": probe.longest_gap_ms(started, ended),
         }
-        close_window(app, window, controller)
     print(json.dumps(result), flush=True)
     return 0
 
@@ -1337,7 +1342,7 @@ def machine_summary() -> str:
 
     load = ""
     with contextlib.suppress(OSError, AttributeError):
-        load = "load %.2f %.2f %.2f, " % os.getloadavg()
+        load = "load {:.2f} {:.2f} {:.2f}, ".format(*os.getloadavg())
     return (
         f"{platform.platform()}, {os.cpu_count()} CPUs, {load}Python {platform.python_version()}, "
         f"PySide6 {PySide6.__version__}, botocore {botocore.__version__}, "
@@ -1388,14 +1393,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             emu = None
             if sections & {"switch", "startup"}:
                 emu = Emulator.from_payload(stack.enter_context(child_server("--serve-demo")))
-            if "table" in sections:
-                bench_table_in_process(report, (10_000, 100_000))
-                standin = stack.enter_context(child_server("--serve-standin"))
-                bench_table_huge(report, standin["endpoint_url"], 1 if args.quick else 3)
+            # Switching first: the table bench leaves a bigger heap behind, and every later
+            # full garbage collection (which stalls the GUI thread) would pay for it.
             if "switch" in sections and emu is not None:
                 bench_switching(report, emu, switches, 5 if args.quick else 10)
             if "startup" in sections and emu is not None:
                 bench_startup(report, emu, 3 if args.quick else 5)
+            if "table" in sections:
+                bench_table_in_process(report, (10_000, 100_000))
+                standin = stack.enter_context(child_server("--serve-standin"))
+                bench_table_huge(report, standin["endpoint_url"], 1 if args.quick else 3)
     except BenchError as exc:
         report.print_table()
         print(f"\nbenchmark could not run: {exc}", file=sys.stderr)

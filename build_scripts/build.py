@@ -391,13 +391,13 @@ def make_archive(variant: xb.Variant, meta: xb.AppMeta) -> list[Path]:
     if xb.IS_MACOS:
         return _archive_macos(bundle, archive, meta)
     if xb.IS_WINDOWS:
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
             files = [bundle] if bundle.is_file() else sorted(bundle.rglob("*"))
             for path in (f for f in files if not f.is_dir()):
                 rel = path.name if path == bundle else path.relative_to(bundle).as_posix()
                 zf.write(path, f"{top}/{rel}")
         return [archive]
-    with tarfile.open(archive, "w:gz", compresslevel=9) as tf:
+    with tarfile.open(archive, "w:gz", compresslevel=6) as tf:
         if bundle.is_file():
             tf.add(bundle, f"{top}/{xb.EXE_NAME}")
         else:
@@ -448,10 +448,6 @@ def _archive_macos(bundle: Path, archive: Path, meta: xb.AppMeta) -> list[Path]:
 # --- command line ---------------------------------------------------------------------
 
 
-def verdict(value: float, target: float) -> str:
-    return "ok" if value <= target else "OVER TARGET"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="dev.py build", description=__doc__.split("\n")[0])
     parser.add_argument("--onefile", action="store_true", help="one executable, not a folder")
@@ -483,33 +479,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     bundle = xb.bundle_path(variant, meta)
+    # The targets are for the Linux onedir build; elsewhere the figures are
+    # printed for comparison only.
+    judged = xb.IS_LINUX and not variant.onefile
+
+    def target(value: float, limit: float, unit: str) -> str:
+        if not judged:
+            return ""
+        return f" (target <= {limit:g} {unit}: {'ok' if value <= limit else 'OVER TARGET'})"
+
     bundle_mb = disk_usage(bundle) / MB
     print(f"\n{meta.app_name} {meta.version} for {xb.platform_tag()} ({variant.name})")
     print(f"  build:    {build_seconds:.1f} s (PyInstaller), archive {archive_seconds:.1f} s")
     print(
-        f"  bundle:   {bundle.relative_to(xb.REPO_ROOT)}  {bundle_mb:.1f} MB on disk "
-        f"(target <= {TARGET_BUNDLE_MB} MB: {verdict(bundle_mb, TARGET_BUNDLE_MB)})"
+        f"  bundle:   {bundle.relative_to(xb.REPO_ROOT)}  {bundle_mb:.1f} MB on disk"
+        + target(bundle_mb, TARGET_BUNDLE_MB, "MB")
     )
     for archive in archives:
         size_mb = archive.stat().st_size / MB
         print(
-            f"  archive:  {archive.relative_to(xb.REPO_ROOT)}  {size_mb:.1f} MB "
-            f"(target <= {TARGET_ARCHIVE_MB} MB: {verdict(size_mb, TARGET_ARCHIVE_MB)})"
+            f"  archive:  {archive.relative_to(xb.REPO_ROOT)}  {size_mb:.1f} MB"
+            + target(size_mb, TARGET_ARCHIVE_MB, "MB")
         )
-    if xb.IS_LINUX:
+    if judged:
         import linux_libs
 
-        files = [bundle] if bundle.is_file() else [p for p in bundle.rglob("*") if p.is_file()]
-        glibc = linux_libs.required_glibc(files)
+        glibc = linux_libs.required_glibc(p for p in bundle.rglob("*") if p.is_file())
         if glibc:
             print(f"  needs:    glibc >= {glibc[0]}.{glibc[1]} (the oldest Linux it runs on)")
     median = smoke.startup_median
     if median is not None:
         runs = " ".join(f"{r:.3f}" for r in smoke.startup_runs)
+        note = " (onefile unpacks itself on every start)" if variant.onefile else ""
         print(
             f"  start-up: {median:.3f} s median of {len(smoke.startup_runs)} runs, process "
-            f"start to main window shown, offscreen ({runs}) "
-            f"(target <= {TARGET_STARTUP_S} s: {verdict(median, TARGET_STARTUP_S)})"
+            f"start to main window shown, offscreen ({runs}){note}"
+            + target(median, TARGET_STARTUP_S, "s")
         )
     print("  smoke test: passed")
     return 0

@@ -7,8 +7,9 @@ library, ``libicudata.so.NN``, whose only content is the symbol ``icudtNN_dat``:
 an ICU "common data" package. A widgets app reaches little of it through Qt:
 collation (QCollator, locale-aware sorting), locale-aware case mapping,
 normalisation, locale resolution. :func:`trim_icu_library` rebuilds the package
-with just those items and wraps it in a new ``libicudata.so.NN`` with the C
-compiler. What the trimmed data lacks, ICU reports as a missing resource and Qt
+with just those items and wraps it in a new ``libicudata.so.NN``
+(:func:`data_library` writes that small ELF file itself, so no C toolchain is
+needed). What the trimmed data lacks, ICU reports as a missing resource and Qt
 falls back to its own code or reports "unknown" (legacy text codecs such as
 Shift-JIS through QStringDecoder: the app decodes nothing through Qt). Windows
 and macOS Qt builds do not use ICU.
@@ -31,9 +32,7 @@ newer fonts.conf, an old libstdc++ under the system's GL driver).
 from __future__ import annotations
 
 import re
-import shutil
 import struct
-import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -155,8 +154,8 @@ def build_package(header: bytes, items: Iterable[tuple[str, bytes]]) -> bytes:
     return header + table + bytes(body)
 
 
-def _aligned(n: int) -> int:
-    return (n + _ALIGN - 1) // _ALIGN * _ALIGN
+def _aligned(n: int, alignment: int = _ALIGN) -> int:
+    return (n + alignment - 1) // alignment * alignment
 
 
 def keep_icu_item(name: str) -> bool:
@@ -170,9 +169,6 @@ def trim_icu_library(library: Path, out_dir: Path, log: Callable[[str], None] = 
     if match is None:
         raise TrimError(f"unexpected ICU data library name {library.name}")
     symbol = f"icudt{match.group(1)}_dat"
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        raise TrimError("no C compiler (cc) to build the trimmed library with")
     elf = library.read_bytes()
     offset, size = find_symbol(elf, symbol)
     header, items = parse_package(elf[offset : offset + size])
@@ -180,42 +176,123 @@ def trim_icu_library(library: Path, out_dir: Path, log: Callable[[str], None] = 
     if not any(name.endswith("/coll/ucadata.icu") for name, _ in kept):
         raise TrimError("the package has no collation root; its layout is not understood")
     package = build_package(header, kept)
+    (machine,) = struct.unpack_from("<H", elf, 0x12)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    dat = out_dir / f"{symbol}.dat"
-    dat.write_bytes(package)
-    asm = out_dir / f"{symbol}.S"
-    asm.write_text(
-        "\t.section .rodata\n"
-        f"\t.globl {symbol}\n"
-        f"\t.type {symbol}, @object\n"
-        f"\t.balign {_ALIGN}\n"
-        f"{symbol}:\n"
-        f'\t.incbin "{dat.name}"\n'
-        f"\t.size {symbol}, . - {symbol}\n"
-        '\t.section .note.GNU-stack,"",@progbits\n',
-        encoding="ascii",
-    )
     target = out_dir / library.name
-    subprocess.run(
-        [
-            compiler,
-            "-shared",
-            "-nostdlib",
-            f"-Wl,-soname,{library.name}",
-            "-o",
-            target.name,
-            asm.name,
-        ],
-        cwd=out_dir,
-        check=True,
-    )
-    find_symbol(target.read_bytes(), symbol)  # the new library exports the data
+    target.write_bytes(data_library(library.name, symbol, package, machine))
+    target.chmod(0o755)
+    found_offset, found_size = find_symbol(target.read_bytes(), symbol)
+    if target.read_bytes()[found_offset : found_offset + found_size] != package:
+        raise TrimError("the written library does not hold the package")
     log(
         f"ICU data: kept {len(kept)} of {len(items)} items, "
         f"{size / 1e6:.1f} MB -> {len(package) / 1e6:.1f} MB"
     )
     return target
+
+
+def data_library(soname: str, symbol: str, data: bytes, machine: int) -> bytes:
+    """A minimal ELF64 little-endian shared object that exports ``data`` as ``symbol``.
+
+    What a linker makes of a one-symbol ``.rodata`` file, written directly so the
+    build needs no C toolchain: a read-only segment (headers, SysV hash table,
+    dynamic symbols and strings, the data) and a read-write one for ``.dynamic``,
+    plus PT_GNU_STACK (no executable stack; newer glibc refuses to load a library
+    that asks for one).
+    """
+    page = 0x10000  # the largest page size in use (aarch64 64K); also fine for 4K
+    ehdr_size, phdr_size, shdr_size, sym_size, dyn_size = 64, 56, 64, 24, 16
+    phnum = 4
+
+    dynstr = b"\0" + soname.encode() + b"\0" + symbol.encode() + b"\0"
+    soname_at, symbol_at = 1, 2 + len(soname)
+    hash_table = struct.pack("<5I", 1, 2, 1, 0, 0)  # nbucket, nchain, bucket[0], chain[0..1]
+
+    hash_off = _aligned(ehdr_size + phnum * phdr_size, 8)
+    dynsym_off = _aligned(hash_off + len(hash_table), 8)
+    dynstr_off = dynsym_off + 2 * sym_size
+    data_off = _aligned(dynstr_off + len(dynstr), _ALIGN)
+    dynamic_off = _aligned(data_off + len(data), page)
+    dynamic = b"".join(
+        struct.pack("<qQ", tag, value)
+        for tag, value in (
+            (14, soname_at),  # DT_SONAME
+            (4, hash_off),  # DT_HASH
+            (5, dynstr_off),  # DT_STRTAB
+            (6, dynsym_off),  # DT_SYMTAB
+            (10, len(dynstr)),  # DT_STRSZ
+            (11, sym_size),  # DT_SYMENT
+            (0, 0),  # DT_NULL
+        )
+    )
+    names = [b"", b".hash", b".dynsym", b".dynstr", b".rodata", b".dynamic", b".shstrtab"]
+    shstrtab = b"\0".join(names) + b"\0"
+    name_at = [shstrtab.index(b"\0" + n + b"\0") + 1 if n else 0 for n in names]
+    shstrtab_off = dynamic_off + len(dynamic)
+    shdr_off = _aligned(shstrtab_off + len(shstrtab), 8)
+
+    # Addresses equal file offsets, so every segment is congruent modulo any page size.
+    ehdr = b"\x7fELF" + bytes([2, 1, 1, 0]) + bytes(8)
+    ehdr += struct.pack(
+        "<HHIQQQIHHHHHH",
+        3,  # ET_DYN
+        machine,
+        1,  # EV_CURRENT
+        0,  # no entry point
+        ehdr_size,
+        shdr_off,
+        0,
+        ehdr_size,
+        phdr_size,
+        phnum,
+        shdr_size,
+        len(names),
+        len(names) - 1,  # .shstrtab
+    )
+    r_end = data_off + len(data)
+    phdrs = b"".join(
+        struct.pack("<IIQQQQQQ", p_type, flags, off, off, off, size, size, align)
+        for p_type, flags, off, size, align in (
+            (1, 4, 0, r_end, page),  # PT_LOAD, R
+            (1, 6, dynamic_off, len(dynamic), page),  # PT_LOAD, RW
+            (2, 6, dynamic_off, len(dynamic), 8),  # PT_DYNAMIC
+            (0x6474E551, 6, 0, 0, 16),  # PT_GNU_STACK, RW (not executable)
+        )
+    )
+    symbols = bytes(sym_size) + struct.pack(
+        "<IBBHQQ",
+        symbol_at,
+        0x11,  # STB_GLOBAL, STT_OBJECT
+        0,  # default visibility
+        4,  # section .rodata
+        data_off,
+        len(data),
+    )
+    sections = bytes(shdr_size) + b"".join(
+        struct.pack("<IIQQQQIIQQ", name, s_type, flags, addr, off, size, link, info, align, ent)
+        for name, s_type, flags, addr, off, size, link, info, align, ent in (
+            (name_at[1], 5, 2, hash_off, hash_off, len(hash_table), 2, 0, 8, 4),
+            (name_at[2], 11, 2, dynsym_off, dynsym_off, 2 * sym_size, 3, 1, 8, sym_size),
+            (name_at[3], 3, 2, dynstr_off, dynstr_off, len(dynstr), 0, 0, 1, 0),
+            (name_at[4], 1, 2, data_off, data_off, len(data), 0, 0, _ALIGN, 0),
+            (name_at[5], 6, 3, dynamic_off, dynamic_off, len(dynamic), 3, 0, 8, dyn_size),
+            (name_at[6], 3, 0, 0, shstrtab_off, len(shstrtab), 0, 0, 1, 0),
+        )
+    )
+    image = bytearray(shdr_off + len(sections))
+    for offset, blob in (
+        (0, ehdr + phdrs),
+        (hash_off, hash_table),
+        (dynsym_off, symbols),
+        (dynstr_off, dynstr),
+        (data_off, data),
+        (dynamic_off, dynamic),
+        (shstrtab_off, shstrtab),
+        (shdr_off, sections),
+    ):
+        image[offset : offset + len(blob)] = blob
+    return bytes(image)
 
 
 # --- which collected libraries the system provides ---

@@ -15,7 +15,7 @@ import importlib.metadata
 import os
 import platform
 import re
-import subprocess
+import struct
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -295,6 +295,7 @@ def source_files() -> Iterator[Path]:
     yield REPO_ROOT / "pyproject.toml"
     yield SPEC_FILE
     yield Path(__file__).resolve()
+    yield Path(__file__).resolve().with_name("linux_libs.py")
     yield from sorted(ICONS.glob("*"))
     yield RESOURCES / "xacct.desktop"
 
@@ -378,12 +379,27 @@ def limit_qt_collection() -> None:
     info_class.collect_extra_binaries = collect_extra_binaries
 
 
+def use_strip() -> bool:
+    """Strip symbols on Linux (a Python built with debug symbols shrinks by ~17 MB).
+    Not on macOS, where it breaks code signatures, nor on Windows, where it does nothing."""
+    import shutil
+
+    return IS_LINUX and shutil.which("strip") is not None
+
+
 def keyring_hiddenimports() -> list[str]:
     """keyring, if installed: PyInstaller's own hook then adds its backends and the
     entry-point metadata keyring uses to find them. Nothing if it is not installed."""
     import importlib.util
 
-    return ["keyring"] if importlib.util.find_spec("keyring") is not None else []
+    if importlib.util.find_spec("keyring") is None:
+        print(
+            "xacct.spec: WARNING: keyring is not installed; the bundle cannot keep "
+            "sign-in keys in the OS keyring",
+            flush=True,
+        )
+        return []
+    return ["keyring"]
 
 
 def filter_datas(toc: list[Any], services: Iterable[str]) -> list[Any]:
@@ -413,7 +429,7 @@ def trim_linux_binaries(binaries: list[Any], workpath: str) -> list[Any]:
         if typecode == "BINARY" and re.fullmatch(r"libicudata\.so\.\d+", base):
             try:
                 src = str(linux_libs.trim_icu_library(Path(src), Path(workpath) / "icu"))
-            except (linux_libs.TrimError, OSError, subprocess.CalledProcessError) as exc:
+            except (linux_libs.TrimError, OSError, ValueError, struct.error) as exc:
                 print(f"xacct.spec: WARNING: keeping the full ICU data ({exc})", flush=True)
             entry = (dest, src, typecode)
         kept.append(entry)

@@ -26,3 +26,8 @@ class MemoryKeyring(KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self.entries.pop((service, username), None) is None:
             raise PasswordDeleteError(username)
+
+
+# Defining a backend registers it with keyring's discovery; keep the double out of it so
+# no other test's keyring.get_keyring() picks it up by accident.
+KeyringBackend._classes.discard(MemoryKeyring)  # type: ignore[attr-defined]

@@ -160,7 +160,8 @@ def test_bundle_leaves_out_tests_demo_translations_and_unused_models(frozen_exe:
     for plugin in plugins:
         plugin_dir, filename = plugin.split("/", 1)
         assert xb.qt_plugin_wanted(plugin_dir, filename), plugin
-    bindings = {m.group(1) for f in files if (m := re.search(r"PySide6/(Qt\w+)\.\w+", f))}
+    binding_re = r"PySide6/(Qt[A-Z]\w*)\.(?:abi3\.so|pyd|cpython-[^/]*\.so)$"
+    bindings = {m.group(1) for f in files if (m := re.search(binding_re, f))}
     assert bindings == {"QtCore", "QtGui", "QtWidgets"}
     if IS_LINUX:
         # The target for the Linux onedir bundle.

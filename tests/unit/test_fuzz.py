@@ -101,9 +101,19 @@ json_values = st.recursive(
 NAME_CHARS = string.ascii_letters + string.digits + "+=,.@_-"
 PATH_CHARS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) != "/")  # "!" to "~"
 EXTERNAL_ID_CHARS = NAME_CHARS + ":/"
-REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1",
-           "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1",
-           "eusc-de-east-1", "il-central-1")  # fmt: skip
+REGIONS = (
+    "us-east-1",
+    "eu-west-1",
+    "ap-southeast-2",
+    "cn-north-1",
+    "us-gov-west-1",
+    "us-iso-east-1",
+    "us-isob-east-1",
+    "eu-isoe-west-1",
+    "us-isof-south-1",
+    "eusc-de-east-1",
+    "il-central-1",
+)
 
 
 def _text(alphabet: str, low: int, high: int) -> st.SearchStrategy[str]:
@@ -190,8 +200,16 @@ def profile_dicts(draw: st.DrawFn) -> dict[str, Any]:
 def valid_profile_dicts(draw: st.DrawFn) -> dict[str, Any]:
     """Everything DESIGN.md §3's table allows, written independently of the checkers."""
     data = {key: draw(valid_fields[key]) for key in ("name", "account_id", "role_name")}
-    for key in ("source_profile", "color", "external_id", "region", "mfa_serial",
-                "session_name", "duration_seconds", "source_identity"):  # fmt: skip
+    for key in (
+        "source_profile",
+        "color",
+        "external_id",
+        "region",
+        "mfa_serial",
+        "session_name",
+        "duration_seconds",
+        "source_identity",
+    ):
         if draw(st.booleans()):
             data[key] = draw(valid_fields[key])
         elif draw(st.booleans()):
@@ -433,13 +451,21 @@ class NoKeyring:
 key_indexes = st.one_of(
     json_values,
     st.fixed_dictionaries(
-        {"keys": st.lists(st.one_of(json_values, st.fixed_dictionaries(
-            {"name": st.one_of(display_names, json_values)},
-            optional={"mfa_serial": st.one_of(valid_fields["mfa_serial"], json_values)},
-        )), max_size=4)},
+        {
+            "keys": st.lists(
+                st.one_of(
+                    json_values,
+                    st.fixed_dictionaries(
+                        {"name": st.one_of(display_names, json_values)},
+                        optional={"mfa_serial": st.one_of(valid_fields["mfa_serial"], json_values)},
+                    ),
+                ),
+                max_size=4,
+            )
+        },
         optional={"version": json_values},
     ),
-)  # fmt: skip
+)
 
 
 @FUZZ
@@ -475,7 +501,7 @@ class CountingEndpoint:
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(64)
         self._sock.setblocking(False)
-        self.url = "http://127.0.0.1:%d" % self._sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         self.connections = 0
 
     def drain(self) -> int:
@@ -557,7 +583,7 @@ MFA_PROFILES = {
             "role_name": "Admin",
             "mfa_serial": MFA_SERIAL,
             "source_profile": "temp",
-        }  # fmt: skip
+        }
     ),
     # A sign-in key from the keyring whose MFA device comes with the key.
     "sign-in key": RoleProfile.from_dict(

@@ -11,6 +11,7 @@ from pathlib import Path
 import keyring.backends.fail
 import keyring.backends.null
 import pytest
+from keyring.backend import KeyringBackend
 
 from tests.memory_keyring import MemoryKeyring
 from xacct_gui.core.keys import (
@@ -121,3 +122,35 @@ def test_bad_keys_are_refused_before_anything_is_stored(
 
 def test_credentials_repr_hides_the_secret() -> None:
     assert SECRET not in repr(KeyCredentials(KEY_ID, SECRET))
+
+
+class RefusingKeyring(MemoryKeyring):
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise RuntimeError("locked")
+
+
+KeyringBackend._classes.discard(RefusingKeyring)  # type: ignore[attr-defined]
+
+
+def test_failed_rename_keeps_the_old_key(tmp_path: Path) -> None:
+    backend = MemoryKeyring()
+    vault = KeyVault(tmp_path, keyring_backend=lambda: backend)
+    vault.save(SignInKey("old"), KeyCredentials(KEY_ID, SECRET))
+    refusing = RefusingKeyring()
+    refusing.entries = backend.entries
+    locked = KeyVault(tmp_path, keyring_backend=lambda: refusing)
+    with pytest.raises(SignInKeyError, match="refused"):
+        locked.save(SignInKey("new"), KeyCredentials(KEY_ID, SECRET), replacing="old")
+    assert [k.name for k in locked.list_keys()] == ["old"]
+    assert locked.credentials("old").secret_access_key == SECRET
+
+
+def test_session_only_replacement_removes_the_keyring_copy(tmp_path: Path) -> None:
+    backend = MemoryKeyring()
+    vault = KeyVault(tmp_path, keyring_backend=lambda: backend)
+    vault.save(SignInKey("work"), KeyCredentials(KEY_ID, SECRET))
+    vault.save(
+        SignInKey("work", session_only=True), KeyCredentials(KEY_ID, SECRET), replacing="work"
+    )
+    assert backend.entries == {}
+    assert vault.credentials("work").secret_access_key == SECRET

@@ -217,9 +217,11 @@ class KeyVault:
         problems = self.validate(key, credentials, replacing=replacing)
         if problems:
             raise SignInKeyError(" ".join(problems.values()))
-        if replacing and replacing != key.name:
-            self.delete(replacing)
         if key.session_only:
+            # Memory cannot refuse, so the old key (even a keyring one of the same
+            # name) can go first: a replaced secret must not linger in the keyring.
+            if replacing:
+                self.delete(replacing)
             with self._lock:
                 self._memory[key.name] = credentials
                 self._session_keys[key.name] = key
@@ -245,6 +247,9 @@ class KeyVault:
             self._memory.pop(key.name, None)
             self._session_keys.pop(key.name, None)
         self._write_index()
+        # Only now that the new key is safely stored may a renamed old one go.
+        if replacing and replacing != key.name:
+            self.delete(replacing)
 
     def delete(self, name: str) -> None:
         with self._lock:

@@ -127,10 +127,11 @@ class KeyEditDialog(QDialog):
     # --- construction ---
 
     def _build(self) -> None:
+        kept = "is kept in your system's keyring and " if self._status.usable else ""
         intro = QLabel(
             "An IAM user's access key. Create one in the AWS console under IAM › Users › "
-            "your user › Security credentials. The secret is kept in your system's keyring "
-            "and is never shown again after saving.",
+            f"your user › Security credentials. The secret {kept}is never shown again "
+            "after saving.",
             self,
         )
         intro.setObjectName("keyIntro")
