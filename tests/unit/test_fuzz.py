@@ -408,15 +408,16 @@ def test_profile_loader_over_any_json_loses_nothing(document: Any, indent: int |
     n = len(result.profiles)
     assert saved["profiles"][:n] == json.loads(json.dumps([p.to_dict() for p in result.profiles]))
     kept = [_canonical(entry) for entry in saved["profiles"][n:]]
-    # The skipped entries follow, verbatim and in order: taking them out of the
-    # original list leaves exactly the entries that became profiles.
-    position, accepted = 0, []
-    for entry in entries:
-        if position < len(kept) and _canonical(entry) == kept[position]:
-            position += 1
+    # The skipped entries follow, verbatim and in order: taking them out of the original
+    # list leaves exactly the entries that became profiles. (Matched from the end: of two
+    # identical entries the first becomes the profile, the later is the skipped duplicate.)
+    position, accepted = len(kept), []
+    for entry in reversed(entries):
+        if position and _canonical(entry) == kept[position - 1]:
+            position -= 1
         else:
-            accepted.append(entry)
-    assert position == len(kept)
+            accepted.insert(0, entry)
+    assert position == 0
     assert [p.name for p in result.profiles] == [entry["name"] for entry in accepted]
     for key, value in document.items():
         if key not in ("version", "profiles"):
