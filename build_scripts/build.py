@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -39,7 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Appended, not prepended: this file is also imported by the test suite, where
+# build_scripts/ must not shadow installed packages.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.append(str(Path(__file__).resolve().parent))
 import xacct_bundle as xb
 
 MB = 1_000_000
@@ -49,6 +53,9 @@ TARGET_ARCHIVE_MB = 45
 TARGET_STARTUP_S = 0.5
 STARTUP_RUNS = 5
 GUI_UP_SECONDS = 3.0
+STARTUP_TIMEOUT_S = 60.0
+# What `--startup-probe` prints once the main window has painted (xacct_gui/selftest.py).
+STARTUP_MARKER = "xacct-startup-probe: main window shown"
 # The offscreen platform cannot resize windows to their hints and says so once.
 HARMLESS_STDERR = ("This plugin does not support propagateSizeHints()",)
 # The demo's role that needs an ExternalId (xacct_gui/demo.py).
@@ -76,6 +83,7 @@ def build_lock() -> Iterator[None]:
         if sys.platform == "win32":
             import msvcrt
 
+            handle.seek(0)  # lock and unlock the same byte
             while True:
                 try:
                     msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
@@ -269,12 +277,18 @@ def time_startup(exe: Path, config_dir: Path, env: Mapping[str, str]) -> float:
             text=True,
         )
         assert process.stdout is not None
+        # A window that never paints would leave the loop below waiting forever.
+        watchdog = threading.Timer(STARTUP_TIMEOUT_S, process.kill)
+        watchdog.start()
         elapsed = None
-        for line in process.stdout:
-            if line.strip() == "xacct-startup-probe: main window shown":
-                elapsed = time.perf_counter() - started
-                break
-        process.stdout.close()
+        try:
+            for line in process.stdout:
+                if line.strip() == STARTUP_MARKER:
+                    elapsed = time.perf_counter() - started
+                    break
+        finally:
+            watchdog.cancel()
+            process.stdout.close()
         try:
             code = process.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -61,10 +61,14 @@ def configure_logging(debug: bool, stream: TextIO | None = None) -> logging.Hand
     from xacct_gui.core.redact import RedactingFilter
 
     level = logging.DEBUG if debug else logging.WARNING
+    root = logging.getLogger()
+    # main() may run more than once in a process (tests, embedding): replace, not stack.
+    for old in [h for h in root.handlers if getattr(h, "xacct_handler", False)]:
+        root.removeHandler(old)
     handler = logging.StreamHandler(stream)
+    handler.xacct_handler = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
-    root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)
     for name in CHATTY_LOGGERS:
@@ -83,7 +87,24 @@ def resolve_config_dir(cli_value: Path | None) -> Path:
     return Path(platformdirs.user_config_dir("xacct-gui", appauthor=False))
 
 
+def _attach_parent_console() -> None:
+    """Give a windowed Windows build a console for its headless flags.
+
+    A windowed (no-console) executable started from cmd.exe or PowerShell has no
+    stdout, so --version, --self-test and --list-buckets would print nothing.
+    """
+    if sys.platform != "win32" or not getattr(sys, "frozen", False) or sys.stdout is not None:
+        return
+    import ctypes
+
+    attach_parent_process = -1
+    if ctypes.windll.kernel32.AttachConsole(attach_parent_process):
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115 (lives as long as the app)
+        sys.stderr = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
+    _attach_parent_console()
     args = build_parser().parse_args(argv)
     if args.json and not args.list_buckets:
         print("error: --json goes with --list-buckets", file=sys.stderr)

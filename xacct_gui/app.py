@@ -52,6 +52,12 @@ class Launch:
         try:
             from xacct_gui.demo import DemoAws
         except ImportError as exc:
+            if getattr(sys, "frozen", False):
+                # The downloadable app ships without the emulator to stay small.
+                raise DemoUnavailable(
+                    "This build does not include the demo's local AWS emulator. Run the demo "
+                    "from the source: python3 build_scripts/dev.py demo"
+                ) from None
             raise DemoUnavailable(
                 "The demo needs the local AWS emulator: install the 'demo' extra "
                 f"(pip install 'xacct-gui[demo]'). ({exc})"

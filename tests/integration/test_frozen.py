@@ -23,7 +23,7 @@ from PyInstaller.archive.readers import pkg_archive_contents
 from xacct_gui import __version__
 from xacct_gui.core.store import ProfileStore
 from xacct_gui.demo import DemoEnvironment
-from xacct_gui.selftest import REQUIRED_SERVICES
+from xacct_gui.selftest import REQUIRED_SERVICES, STARTUP_MARKER
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 IS_LINUX = sys.platform.startswith("linux")
@@ -46,9 +46,16 @@ xb = build.xb  # build_scripts/xacct_bundle.py, as build.py imported it
 
 
 @pytest.fixture(scope="module")
-def frozen_exe() -> Path:
+def frozen_build() -> tuple[Path, str]:
+    """The bundle's executable, and the sources' hash when it was checked or built
+    (someone may edit the tree while a long test session runs)."""
     exe: Path = build.ensure_fresh()
-    return exe
+    return exe, xb.source_digest(xb.Variant())
+
+
+@pytest.fixture(scope="module")
+def frozen_exe(frozen_build: tuple[Path, str]) -> Path:
+    return frozen_build[0]
 
 
 @pytest.fixture
@@ -132,6 +139,7 @@ def test_windowed_app_stays_up_offscreen_and_quiet(
 def test_startup_probe_sees_the_main_window_and_exits_cleanly(
     frozen_exe: Path, aws_env: dict[str, str], config_dir: Path
 ) -> None:
+    assert build.STARTUP_MARKER == STARTUP_MARKER
     # time_startup raises unless the marker came, the exit code is 0 and stderr is clean.
     seconds = build.time_startup(frozen_exe, config_dir, aws_env)
     assert 0 < seconds < 30
@@ -171,9 +179,11 @@ def test_bundle_leaves_out_tests_demo_translations_and_unused_models(frozen_exe:
         assert not {"libX11.so.6", "libfontconfig.so.1", "libstdc++.so.6"} & top_level
 
 
-def test_build_info_records_the_sources_it_was_built_from(frozen_exe: Path) -> None:
+def test_build_info_records_the_sources_it_was_built_from(
+    frozen_build: tuple[Path, str],
+) -> None:
     info = json.loads(xb.build_info_path(xb.Variant()).read_text(encoding="utf-8"))
-    assert info["digest"] == xb.source_digest(xb.Variant())
+    assert info["digest"] == frozen_build[1]
     assert info["version"] == __version__
 
 

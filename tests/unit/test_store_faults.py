@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import stat
 import tempfile
@@ -35,6 +36,19 @@ from xacct_gui.core.errors import ProfileFileError
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import FILE_NAME, ProfileStore, StateStore
 from xacct_gui.demo import DemoEnvironment
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """main() adds a handler on stderr to the root logger; tests that call it in-process
+    must not leave one behind pointing at a closed capture stream."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 def make_profile(name: str = "Dev", account: str = "222222222222", **extra: object) -> RoleProfile:

@@ -154,7 +154,7 @@ class AwsService:
         self._client_config = Config(
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
-            retries={"mode": "standard", "max_attempts": max_attempts},
+            retries={"mode": "standard", "total_max_attempts": max_attempts},
         )
         self._lock = threading.RLock()
         self._base = self._new_session(None)
