@@ -474,6 +474,27 @@ class AwsService:
             via, _ = self.session_for(chain[0], mfa_code, chain[1:], notes)
         return self.assume_role(profile, mfa_code, via, notes), False
 
+    def role_client(
+        self,
+        profile: RoleProfile,
+        service_name: str,
+        *,
+        chain: tuple[RoleProfile, ...] = (),
+        mfa_code: str | None = None,
+        region: str | None = None,
+    ) -> Any:
+        """A botocore client for ``service_name`` signed by ``profile``'s role session.
+
+        Uses the cached session when still valid (assuming the role otherwise), so
+        features beyond the bucket list (organizations, bucket regions) share it.
+        botocore clients are thread-safe: one may serve several worker threads.
+        """
+        session, _ = self.session_for(profile, mfa_code, chain)
+        config = self._config_session(profile)
+        return self._client(
+            config, service_name, region or self._region_for(profile, config), session
+        )
+
     # --- buckets ---
 
     def _s3_client(self, profile: RoleProfile, session: RoleSession) -> Any:
