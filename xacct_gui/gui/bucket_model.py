@@ -8,7 +8,8 @@ filters and forwards sort requests to the model, so a header click still sorts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -113,6 +114,9 @@ class _Rows:
             self._keys[column] = [sort_key(bucket, column) for bucket in self.buckets]
         return self._keys[column]
 
+    def forget_keys(self, column: int) -> None:
+        self._keys.pop(column, None)
+
     def _by_name(self) -> list[int]:
         if self._name_order is None:
             self._name_order = self.sorted_order(COL_NAME, descending=False)
@@ -150,6 +154,25 @@ class BucketTableModel(QAbstractTableModel):
     def buckets(self) -> list[Bucket]:
         """Every bucket, in the order the rows are currently shown."""
         return [self._rows.buckets[index] for index in self._rows.order]
+
+    def update_regions(self, regions: Mapping[str, str]) -> None:
+        """Fill in regions learnt after loading (GetBucketLocation), keeping the row order."""
+        rows = self._rows
+        changed = False
+        for index, bucket in enumerate(rows.buckets):
+            region = regions.get(bucket.name)
+            if region is not None and region != bucket.region:
+                rows.buckets[index] = dataclasses.replace(bucket, region=region)
+                changed = True
+        if not changed:
+            return
+        rows.forget_keys(COL_REGION)
+        # Rows stay where they are, even when sorted by region: rows jumping under the
+        # user's pointer while regions stream in would be worse than a stale order.
+        last = len(rows) - 1
+        self.dataChanged.emit(
+            self.index(0, COL_REGION), self.index(last, COL_REGION), [Qt.ItemDataRole.DisplayRole]
+        )
 
     def folded_name(self, row: int) -> str:
         """The casefolded name at ``row``, kept precomputed for cheap filtering."""

@@ -6,14 +6,18 @@ to its signals, which always arrive on the GUI thread.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,22 +36,36 @@ from xacct_gui import APP_NAME, __version__
 from xacct_gui.core.errors import ProfileFileError
 from xacct_gui.core.keys import KeyVault
 from xacct_gui.core.profiles import ProfileError, RoleProfile, resolve_chain
-from xacct_gui.core.store import ProfileStore, StateStore, unique_name
+from xacct_gui.core.store import ProfileStore, StateStore, unique_name, write_atomically
 from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.bucket_model import (
     COL_CREATED,
     COL_NAME,
-    COL_REGION,
     BucketFilterProxy,
     BucketTableModel,
 )
+from xacct_gui.gui.region_lookup import RegionLookup
 from xacct_gui.gui.role_switcher import RoleBanner, RoleSwitcher
 from xacct_gui.gui.workers import SwitchController, SwitchRequest
 
 if TYPE_CHECKING:  # botocore is imported after the window shows
-    from xacct_gui.core.aws import SwitchResult
+    from xacct_gui.core.aws import Bucket, SwitchResult
 
 COUNTDOWN_INTERVAL_MS = 1_000
+
+
+def bucket_arn(name: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:s3:::{name}"
+
+
+def buckets_csv(buckets: Sequence[Bucket]) -> str:
+    """CSV with a header; Created in ISO 8601 with its offset so spreadsheets sort it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Name", "Created", "Region"])
+    for bucket in buckets:
+        writer.writerow([bucket.name, bucket.created.isoformat(), bucket.region or ""])
+    return out.getvalue()
 
 
 def describe_expiry(expiration: datetime, now: datetime) -> str:
@@ -94,6 +112,8 @@ class MainWindow(QMainWindow):
         self._build_widgets(emulator_endpoint)
         self._build_actions()
         self._connect_controller()
+        self._regions = RegionLookup(self)
+        self._regions.found.connect(self._on_regions_found)
         self._countdown = QTimer(self)
         self._countdown.setInterval(COUNTDOWN_INTERVAL_MS)
         self._countdown.timeout.connect(self._update_expiry)
@@ -233,6 +253,8 @@ class MainWindow(QMainWindow):
         )
         self._copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._table.addAction(self._copy_action)
+        self._copy_arn_action = action("Copy bucket &ARN", self.copy_selected_arns)
+        self._export_csv_action = action("&Export table as CSV…", self.export_csv, "Ctrl+Shift+S")
         quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         focus_filter = action(
             "Filter buckets", self._filter.setFocus, QKeySequence.StandardKey.Find
@@ -240,6 +262,8 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
+        file_menu.addAction(self._export_csv_action)
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         profiles_menu = menu.addMenu("&Profiles")
         for act in (
@@ -351,6 +375,7 @@ class MainWindow(QMainWindow):
         self._last_results[result.profile_name] = result
         self._banner.show_profile(self._active)
         self._show_result(result)
+        self._look_up_regions(self._active, result)
         if result.notes:
             self.statusBar().showMessage(" ".join(result.notes), 15_000)
 
@@ -381,7 +406,22 @@ class MainWindow(QMainWindow):
 
         return ask_mfa_code(self, serial, profile_name)
 
+    def _look_up_regions(self, profile: RoleProfile, result: SwitchResult) -> None:
+        """ListBuckets answers without regions (older APIs, emulators): ask per bucket."""
+        missing = [bucket.name for bucket in result.buckets if not bucket.region]
+        service = self._controller.service()
+        if not missing or service is None:
+            return
+        chain = resolve_chain(profile, self._profiles)
+        self._regions.start(lambda: service.role_client(profile, "s3", chain=chain), missing)
+
+    @Slot(int, dict)
+    def _on_regions_found(self, generation: int, regions: dict[str, str]) -> None:
+        if generation == self._regions.generation and self._result is not None:
+            self._model.update_regions(regions)
+
     def _show_result(self, result: SwitchResult | None) -> None:
+        self._regions.cancel()
         self._result = result
         if self._result is None:
             self._model.clear()
@@ -389,9 +429,6 @@ class MainWindow(QMainWindow):
             self._expiry_label.clear()
         else:
             self._model.set_buckets(self._result.buckets)
-            # Only newer ListBuckets responses carry regions; hide an all-empty column.
-            has_regions = any(bucket.region for bucket in self._result.buckets)
-            self._table.setColumnHidden(COL_REGION, not has_regions)
             self._identity_label.setText(self._result.identity_arn)
             self._identity_label.setToolTip("The assumed-role identity AWS sees")
         self._update_count()
@@ -438,6 +475,41 @@ class MainWindow(QMainWindow):
         return names
 
     @Slot()
+    def copy_selected_arns(self) -> None:
+        partition = self._active.partition if self._active else "aws"
+        arns = [bucket_arn(name, partition) for name in self.selected_bucket_names()]
+        if arns:
+            QGuiApplication.clipboard().setText("\n".join(arns))
+            self.statusBar().showMessage(f"Copied {len(arns)} bucket ARN(s)", 3000)
+
+    def choose_csv_path(self) -> str | None:
+        """Ask where to save; tests replace this."""
+        default = f"{self._active.name if self._active else 'buckets'}-buckets.csv"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export buckets as CSV", default, "CSV files (*.csv)"
+        )
+        return path or None
+
+    @Slot()
+    def export_csv(self) -> None:
+        """Write the table as shown (filter and sort applied) to a CSV file."""
+        if self._result is None:
+            return
+        path = self.choose_csv_path()
+        if path is None:
+            return
+        rows = [
+            self._model.bucket_at(self._proxy.mapToSource(self._proxy.index(row, 0)).row())
+            for row in range(self._proxy.rowCount())
+        ]
+        try:
+            write_atomically(Path(path), buckets_csv(rows))
+        except OSError as exc:
+            self._error_banner.show_message(f"Could not write {path}: {exc.strerror or exc}")
+            return
+        self.statusBar().showMessage(f"Exported {len(rows)} buckets to {path}", 5000)
+
+    @Slot()
     def copy_selected_names(self) -> None:
         names = self.selected_bucket_names()
         if names:
@@ -451,6 +523,9 @@ class MainWindow(QMainWindow):
             return
         menu = QMenu(self)
         menu.addAction(self._copy_action)
+        menu.addAction(self._copy_arn_action)
+        menu.addSeparator()
+        menu.addAction(self._export_csv_action)
         menu.popup(self._table.viewport().mapToGlobal(pos))
 
     # --- profiles ---
@@ -599,5 +674,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._countdown.stop()
+        self._regions.shutdown()
         self._controller.shutdown()
         super().closeEvent(event)

@@ -75,6 +75,11 @@ class SwitchWorker(QObject):
         self._service: AwsService | None = None
         self._latest = latest
 
+    @property
+    def service(self) -> AwsService | None:
+        """The service once the worker made it (read from the GUI thread; thread-safe)."""
+        return self._service
+
     def _get_service(self) -> AwsService:
         if self._service is None:
             self._service = self._service_factory()
@@ -172,6 +177,9 @@ class SwitchController(QObject):
         if self._in_flight:
             self._in_flight = {}
             self.busy_changed.emit(False)
+
+    def service(self) -> AwsService | None:
+        return self._worker.service
 
     @property
     def busy(self) -> bool:

@@ -1,0 +1,126 @@
+"""Regions streamed in by GetBucketLocation, bucket ARNs and CSV export, against the demo."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit, QTableView
+from pytestqt.qtbot import QtBot
+
+from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.store import ProfileStore, StateStore
+from xacct_gui.demo import DemoEnvironment
+from xacct_gui.gui.bucket_model import COL_NAME, COL_REGION
+from xacct_gui.gui.main_window import MainWindow
+from xacct_gui.gui.region_lookup import region_from_location
+from xacct_gui.gui.workers import SwitchController
+
+WAIT_MS = 20_000
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_env: DemoEnvironment, tmp_path: Path) -> Iterator[MainWindow]:
+    store = ProfileStore(tmp_path)
+    store.save(demo_env.profiles)
+    controller = SwitchController(demo_env.make_service)
+    win = MainWindow(
+        store=store,
+        state=StateStore(tmp_path),
+        controller=controller,
+        profiles=demo_env.profiles,
+    )
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    controller.deleteLater()
+
+
+def profile(demo_env: DemoEnvironment, name: str) -> RoleProfile:
+    return next(p for p in demo_env.profiles if p.name == name)
+
+
+def regions_shown(win: MainWindow) -> dict[str, str]:
+    model = win.bucket_model
+    return {
+        str(model.index(r, COL_NAME).data()): str(model.index(r, COL_REGION).data())
+        for r in range(model.rowCount())
+    }
+
+
+def test_regions_stream_in_from_get_bucket_location(
+    qtbot: QtBot, window: MainWindow, demo_env: DemoEnvironment
+) -> None:
+    window.switch_to("Prod")
+    qtbot.waitUntil(
+        lambda: window.bucket_model.rowCount() > 0 and all(regions_shown(window).values()),
+        timeout=WAIT_MS,
+    )
+    shown = regions_shown(window)
+    assert len(shown) == len(demo_env.buckets_by_account[profile(demo_env, "Prod").account_id])
+    # The truth, asked directly with the same role: every bucket's real region.
+    service = demo_env.make_service()
+    s3 = service.role_client(profile(demo_env, "Prod"), "s3")
+    for name in list(shown)[:20]:
+        location = s3.get_bucket_location(Bucket=name).get("LocationConstraint")
+        assert shown[name] == region_from_location(location)
+    assert len(set(shown.values())) > 1  # the demo spreads buckets over regions
+
+
+def test_a_switch_drops_region_answers_for_the_previous_account(
+    qtbot: QtBot, window: MainWindow, demo_env: DemoEnvironment
+) -> None:
+    window.switch_to("Prod")
+    qtbot.waitUntil(lambda: window.bucket_model.rowCount() > 0, timeout=WAIT_MS)
+    window.switch_to("Dev")
+    qtbot.waitUntil(
+        lambda: (
+            set(regions_shown(window))
+            == set(demo_env.buckets_by_account[profile(demo_env, "Dev").account_id])
+            and all(regions_shown(window).values())
+        ),
+        timeout=WAIT_MS,
+    )
+    qtbot.wait(300)  # late Prod answers, if any, arrive now and must be ignored
+    assert set(regions_shown(window)) == set(
+        demo_env.buckets_by_account[profile(demo_env, "Dev").account_id]
+    )
+
+
+def test_legacy_location_names() -> None:
+    assert region_from_location(None) == "us-east-1"
+    assert region_from_location("EU") == "eu-west-1"
+    assert region_from_location("ap-southeast-2") == "ap-southeast-2"
+
+
+def test_copy_arn_and_export_filtered_view_as_csv(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.switch_to("Prod")
+    qtbot.waitUntil(lambda: window.bucket_model.rowCount() > 0, timeout=WAIT_MS)
+    table = window.findChild(QTableView, "bucketTable")
+    assert table is not None
+    table.selectRow(0)
+    first = window.selected_bucket_names()[0]
+    window.copy_selected_arns()
+    assert QGuiApplication.clipboard().text() == f"arn:aws:s3:::{first}"
+
+    edit = window.findChild(QLineEdit, "bucketFilter")
+    assert edit is not None
+    qtbot.keyClicks(edit, "billing")
+    visible = window.bucket_proxy.rowCount()
+    assert 0 < visible < window.bucket_model.rowCount()
+    target = tmp_path / "out" / "prod.csv"
+    monkeypatch.setattr(window, "choose_csv_path", lambda: str(target))
+    window.export_csv()
+    rows = list(csv.reader(io.StringIO(target.read_text())))
+    assert rows[0] == ["Name", "Created", "Region"]
+    assert len(rows) == visible + 1
+    assert all("billing" in row[0] for row in rows[1:])
+    assert all(datetime.fromisoformat(row[1]).tzinfo is not None for row in rows[1:])
