@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from xacct_gui import __version__
 from xacct_gui.__main__ import main
-from xacct_gui.core.store import ProfileStore
+from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.demo import DemoEnvironment
 from xacct_gui.gui.main_window import MainWindow
 
@@ -157,3 +157,5 @@ def test_gui_main_demo_with_config_dir_saves_demo_profiles(
     assert main(["--demo", "--config-dir", str(tmp_path)]) == 0
     saved = ProfileStore(tmp_path).load().profiles
     assert [p.name for p in saved] == [p.name for p in demo_env.profiles]
+    # The role chosen last is remembered for the next start (saved on close at the latest).
+    assert StateStore(tmp_path).load()["last_profile"] == "Prod"

@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import Bucket, SwitchResult
 
 COUNTDOWN_INTERVAL_MS = 1_000
+STATE_SAVE_DELAY_MS = 1_000
 
 
 def bucket_arn(name: str, partition: str = "aws") -> str:
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
         self._build_widgets(emulator_endpoint)
         self._build_actions()
         self._connect_controller()
+        self._state_save = QTimer(self)
+        self._state_save.setSingleShot(True)
+        self._state_save.setInterval(STATE_SAVE_DELAY_MS)
+        self._state_save.timeout.connect(self._save_state)
         self._regions = RegionLookup(self)
         self._regions.found.connect(self._on_regions_found)
         self._countdown = QTimer(self)
@@ -353,7 +358,7 @@ class MainWindow(QMainWindow):
             # Never leave one account's buckets under another account's colour: show
             # this profile's own last list while it is still valid, else nothing.
             self._show_result(self._reusable_result(profile))
-        self._state.save(last_profile=profile.name)
+        self._state_save.start()  # debounced: a burst of switches writes the file once
         try:
             chain = resolve_chain(profile, self._profiles)
         except ProfileError as exc:  # checked before any network call
@@ -672,7 +677,15 @@ class MainWindow(QMainWindow):
             "bucket view. Credentials stay in memory.</p>",
         )
 
+    @Slot()
+    def _save_state(self) -> None:
+        if self._active is not None:
+            self._state.save(last_profile=self._active.name)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._state_save.isActive():
+            self._state_save.stop()
+            self._save_state()
         self._countdown.stop()
         self._regions.shutdown()
         self._controller.shutdown()
