@@ -258,3 +258,38 @@ def test_closing_during_a_switch_stops_the_worker(qtbot: QtBot, window: MainWind
     thread = window._controller._thread
     window.close()
     assert thread.isFinished()
+
+
+def test_import_from_aws_config_adds_the_previewed_profiles(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_aws_files: Path,
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    import xacct_gui.gui.import_dialog as import_dialog
+
+    (isolated_aws_files / "config").write_text(
+        "[profile ops]\nrole_arn = arn:aws:iam::888888888888:role/Ops\n"
+        "source_profile = default\ngranted_color = green\n"
+    )
+    real = import_dialog.run_aws_config_import
+    previews: list[int] = []
+
+    def accept_all(dialog: QDialog) -> int:
+        previews.append(1)
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(
+        import_dialog,
+        "run_aws_config_import",
+        lambda parent, profiles: real(parent, profiles, exec_dialog=accept_all),
+    )
+    window.import_from_aws_config()
+    assert previews  # the preview was shown before anything was written
+    saved = {p.name: p for p in ProfileStore(tmp_path).load().profiles}
+    assert saved["ops"].role_arn == "arn:aws:iam::888888888888:role/Ops"
+    assert saved["ops"].color == "green"
+    assert "ops" in [p.name for p in window.profiles]

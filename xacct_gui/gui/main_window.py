@@ -253,6 +253,9 @@ class MainWindow(QMainWindow):
         self._renew_action = action("Refresh &session", self.renew_session, "Shift+F5")
         self._renew_action.setToolTip("Assume the role again now instead of reusing its session")
         self._keys_action = action("&Sign-in keys…", self.manage_sign_in_keys)
+        self._import_config_action = action("Import from &AWS config…", self.import_from_aws_config)
+        self._import_esr_action = action("Import from E&xtend Switch Roles…", self.import_from_esr)
+        self._export_action = action("E&xport…", self.export_profiles)
         self._copy_action = action(
             "&Copy bucket name", self.copy_selected_names, QKeySequence.StandardKey.Copy
         )
@@ -280,6 +283,10 @@ class MainWindow(QMainWindow):
             profiles_menu.addAction(act)
         profiles_menu.addSeparator()
         profiles_menu.addAction(self._keys_action)
+        profiles_menu.addSeparator()
+        profiles_menu.addAction(self._import_config_action)
+        profiles_menu.addAction(self._import_esr_action)
+        profiles_menu.addAction(self._export_action)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self._refresh_action)
         view_menu.addAction(self._renew_action)
@@ -554,6 +561,7 @@ class MainWindow(QMainWindow):
         ):
             widget.setEnabled(has_selection)
         self._refresh_action.setEnabled(has_selection)
+        self._export_action.setEnabled(bool(self._profiles))
         self._renew_action.setEnabled(has_selection)
 
     def run_profile_dialog(
@@ -655,6 +663,32 @@ class MainWindow(QMainWindow):
         from xacct_gui.gui.keys_dialog import SignInKeysDialog
 
         dialog = SignInKeysDialog(self, vault=self._vault, profiles_using=self._profiles_using_key)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+
+    @Slot()
+    def import_from_aws_config(self) -> None:
+        from xacct_gui.gui.import_dialog import run_aws_config_import
+
+        updated = run_aws_config_import(self, self._profiles)
+        if updated is not None:
+            self._commit(updated, select=None)
+
+    @Slot()
+    def import_from_esr(self) -> None:
+        from xacct_gui.gui.import_dialog import run_esr_import
+
+        updated = run_esr_import(self, self._profiles)
+        if updated is not None:
+            self._commit(updated, select=None)
+
+    @Slot()
+    def export_profiles(self) -> None:
+        from xacct_gui.gui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self, profiles=self._profiles)
         try:
             dialog.exec()
         finally:
