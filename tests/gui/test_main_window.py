@@ -293,3 +293,27 @@ def test_import_from_aws_config_adds_the_previewed_profiles(
     assert saved["ops"].role_arn == "arn:aws:iam::888888888888:role/Ops"
     assert saved["ops"].color == "green"
     assert "ops" in [p.name for p in window.profiles]
+
+
+def test_quick_switch_recent_shortcuts_and_persistence(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, demo_env: DemoEnvironment
+) -> None:
+    switch_and_wait(qtbot, window, "Dev")
+    switch_and_wait(qtbot, window, "Prod")
+    # Ctrl+K from inside the bucket filter (where Ctrl+K would delete to end of line).
+    edit = window.findChild(QLineEdit, "bucketFilter")
+    assert edit is not None
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window._palette.isVisible(), timeout=WAIT_MS)
+    window._palette.close()
+    # Ctrl+2 is the second most recent role: Dev.
+    with qtbot.waitSignal(
+        window._controller.busy_changed, timeout=WAIT_MS, check_params_cb=lambda busy: not busy
+    ):
+        window._recent_shortcuts.actions[1].trigger()
+    assert window.active_profile is not None and window.active_profile.name == "Dev"
+    window.close()  # flushes the debounced state
+    state = StateStore(tmp_path).load()
+    assert state["last_profile"] == "Dev"
+    assert state["recent_roles"][:2] == ["Dev", "Prod"]

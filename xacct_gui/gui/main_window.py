@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QKeyCombination, QModelIndex, QObject, QPoint, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -36,6 +36,8 @@ from xacct_gui import APP_NAME, __version__
 from xacct_gui.core.errors import ProfileFileError
 from xacct_gui.core.keys import KeyVault
 from xacct_gui.core.profiles import ProfileError, RoleProfile, resolve_chain
+from xacct_gui.core.recent import STATE_KEY as RECENT_KEY
+from xacct_gui.core.recent import RecentRoles
 from xacct_gui.core.store import ProfileStore, StateStore, unique_name, write_atomically
 from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.bucket_model import (
@@ -44,8 +46,10 @@ from xacct_gui.gui.bucket_model import (
     BucketFilterProxy,
     BucketTableModel,
 )
+from xacct_gui.gui.quick_switch import QuickSwitchPalette, RecentShortcuts
 from xacct_gui.gui.region_lookup import RegionLookup
 from xacct_gui.gui.role_switcher import RoleBanner, RoleSwitcher
+from xacct_gui.gui.tray import RoleTray
 from xacct_gui.gui.workers import SwitchController, SwitchRequest
 
 if TYPE_CHECKING:  # botocore is imported after the window shows
@@ -108,6 +112,9 @@ class MainWindow(QMainWindow):
         # Each profile's last result, shown at once when switching back while valid.
         self._last_results: dict[str, SwitchResult] = {}
 
+        self._recent = RecentRoles.from_state(state.load())
+        self._recent.prune(p.name for p in self._profiles)
+
         self.setWindowTitle(f"{APP_NAME} {__version__}")
         self.resize(980, 640)
         self._build_widgets(emulator_endpoint)
@@ -125,6 +132,7 @@ class MainWindow(QMainWindow):
         self._countdown.start()
 
         self._switcher.set_profiles(self._profiles, None)
+        self._publish_recent()
         self._show_file_problems(file_problems)
         self._update_profile_actions()
 
@@ -282,6 +290,22 @@ class MainWindow(QMainWindow):
         ):
             profiles_menu.addAction(act)
         profiles_menu.addSeparator()
+        self._palette = QuickSwitchPalette(self)
+        self._palette.chosen.connect(self.switch_to)
+        self._quick_switch_action = action("&Quick switch…", self.open_quick_switch, "Ctrl+K")
+        # Ctrl+K means "delete to end of line" in text fields on Linux desktops; the
+        # palette must still open while the bucket filter has focus.
+        self._filter.installEventFilter(self)
+        profiles_menu.addAction(self._quick_switch_action)
+        self._recent_shortcuts = RecentShortcuts(self)  # Ctrl+1 … Ctrl+5
+        self._recent_shortcuts.chosen.connect(self.switch_to)
+        self._recent_menu = profiles_menu.addMenu("&Recent roles")
+        self._recent_menu.addActions(self._recent_shortcuts.actions)
+        self._tray = RoleTray(self, icon=QGuiApplication.windowIcon())
+        self._tray.chosen.connect(self.switch_to)
+        self._tray.show_window_requested.connect(self._show_from_tray)
+        self._tray.quit_requested.connect(self.close)
+        profiles_menu.addSeparator()
         profiles_menu.addAction(self._keys_action)
         profiles_menu.addSeparator()
         profiles_menu.addAction(self._import_config_action)
@@ -328,6 +352,7 @@ class MainWindow(QMainWindow):
     def bucket_proxy(self) -> BucketFilterProxy:
         return self._proxy
 
+    @Slot(str)
     def switch_to(self, name: str) -> None:
         """Select ``name`` in the switcher, exactly as a user would."""
         if self._switcher.current_name() == name:
@@ -365,6 +390,8 @@ class MainWindow(QMainWindow):
             # Never leave one account's buckets under another account's colour: show
             # this profile's own last list while it is still valid, else nothing.
             self._show_result(self._reusable_result(profile))
+        if self._recent.touch(profile.name):
+            self._publish_recent()
         self._state_save.start()  # debounced: a burst of switches writes the file once
         try:
             chain = resolve_chain(profile, self._profiles)
@@ -445,6 +472,7 @@ class MainWindow(QMainWindow):
             self._identity_label.setToolTip("The assumed-role identity AWS sees")
         self._update_count()
         self._update_expiry()
+        self._tray.set_active(self._active, result.expiration if result else None)
 
     def _update_count(self) -> None:
         if self._result is None:
@@ -607,6 +635,8 @@ class MainWindow(QMainWindow):
         edited = self.run_profile_dialog(current, others, f"Edit {current.name}")
         if edited is None:
             return
+        if edited.name != current.name:
+            self._recent.rename(current.name, edited.name)
         self._commit([edited if p is current else p for p in self._profiles], select=edited.name)
 
     @Slot()
@@ -645,6 +675,8 @@ class MainWindow(QMainWindow):
             self._file_warning.show_message(str(exc))
         self._profiles = profiles
         self._last_results.clear()  # an edit may have changed what a name points to
+        if self._recent.prune(p.name for p in profiles):
+            self._state_save.start()
         if self._active is not None and self._find(self._active.name) != self._active:
             # The active profile was edited or deleted: what is on screen no longer matches.
             self._controller.cancel()
@@ -652,6 +684,7 @@ class MainWindow(QMainWindow):
             self._banner.show_profile(None)
             self._show_result(None)
         self._switcher.set_profiles(profiles, self._active.name if self._active else None)
+        self._publish_recent()
         if select is not None:
             self.switch_to(select)
         self._update_profile_actions()
@@ -713,8 +746,39 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _save_state(self) -> None:
+        values: dict[str, object] = {RECENT_KEY: self._recent.to_json()}
         if self._active is not None:
-            self._state.save(last_profile=self._active.name)
+            values["last_profile"] = self._active.name
+        self._state.save(**values)
+
+    def _publish_recent(self) -> None:
+        recent = self._recent.resolve(self._profiles)
+        self._switcher.set_recent(self._recent.names)
+        self._recent_shortcuts.set_recent(recent)
+        self._tray.set_recent(recent)
+        self._recent_menu.menuAction().setVisible(bool(recent))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self._filter
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.keyCombination()
+            == QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_K)
+        ):
+            event.ignore()  # not the line edit's: let the window's Ctrl+K shortcut fire
+            return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def open_quick_switch(self) -> None:
+        self._palette.popup(self, self._profiles, self._recent.names)
+
+    @Slot()
+    def _show_from_tray(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._state_save.isActive():
@@ -722,5 +786,6 @@ class MainWindow(QMainWindow):
             self._save_state()
         self._countdown.stop()
         self._regions.shutdown()
+        self._tray.hide()
         self._controller.shutdown()
         super().closeEvent(event)

@@ -2,24 +2,113 @@
 
 Colour is never the only cue: every entry and the banner also spell out the
 profile's name and account.
+
+The switcher stays a plain, non-editable QComboBox (its items are the saved
+profiles in saved order, so ``itemText``/``currentIndex`` keep their meaning),
+but its drop-down is replaced by a search popup: a search field over a list
+that shows the five most recent roles first. A non-editable combo cannot hold
+text that names no profile, and the popup can only choose listed rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QIcon, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
 
 from xacct_gui.core.profiles import RoleProfile, text_color_for
 from xacct_gui.gui.color_picker import swatch_icon
 
+if TYPE_CHECKING:  # imported when the popup first opens (see RoleSwitcher.search_popup)
+    from xacct_gui.gui.quick_switch import RoleSearchPopup
+
 NEUTRAL_BANNER = "#d5dbdb"
 PROFILE_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
+_ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class SwatchCache:
+    """One swatch icon per colour, painted on first use.
+
+    A thousand profiles share a handful of colours; painting a swatch per item
+    (two pixmaps each) was most of the cost of filling the switcher.
+    """
+
+    def __init__(self) -> None:
+        self._icons: dict[str, QIcon] = {}
+
+    def icon(self, hex_color: str) -> QIcon:
+        icon = self._icons.get(hex_color)
+        if icon is None:
+            icon = self._icons[hex_color] = swatch_icon(hex_color)
+        return icon
+
+
+class ProfileListModel(QAbstractListModel):
+    """The saved profiles as list rows: label, colour swatch, role ARN tooltip, name.
+
+    A model rather than ``addItem`` calls so replacing 1,000 profiles is one
+    reset, and icons are only painted for the rows a view actually draws.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._profiles: tuple[RoleProfile, ...] = ()
+        self._rows: dict[str, int] = {}
+        self._swatches = SwatchCache()
+
+    def set_profiles(self, profiles: Sequence[RoleProfile]) -> None:
+        self.beginResetModel()
+        self._profiles = tuple(profiles)
+        self._rows = {profile.name: row for row, profile in enumerate(self._profiles)}
+        self.endResetModel()
+
+    @property
+    def profiles(self) -> tuple[RoleProfile, ...]:
+        return self._profiles
+
+    def row_of(self, name: str | None) -> int:
+        return self._rows.get(name, -1) if name is not None else -1
+
+    def profile_at(self, row: int) -> RoleProfile | None:
+        return self._profiles[row] if 0 <= row < len(self._profiles) else None
+
+    def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._profiles)
+
+    def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        profile = self.profile_at(index.row()) if index.isValid() else None
+        if profile is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return profile.label
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._swatches.icon(profile.color_hex)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return profile.role_arn
+        if role == PROFILE_NAME_ROLE:
+            return profile.name
+        return None
+
 
 class RoleSwitcher(QComboBox):
-    """A combo of saved profiles; emits :attr:`profile_chosen` with the chosen name."""
+    """A combo of saved profiles; emits :attr:`profile_chosen` with the chosen name.
+
+    Opening it (click, Space, Alt+Down, F4) or typing on it shows a search popup
+    whose list starts with the recent roles given to :meth:`set_recent`.
+    """
 
     profile_chosen = Signal(str)
 
@@ -31,28 +120,31 @@ class RoleSwitcher(QComboBox):
         self.setMinimumContentsLength(32)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setPlaceholderText("No role profiles yet: add one")
+        self.setToolTip("Choose a role (type to search by name, account or role)")
+        self._profile_model = ProfileListModel(self)
+        self.setModel(self._profile_model)
+        self._recent: tuple[str, ...] = ()
+        self._popup: RoleSearchPopup | None = None
         self._repopulating = False
         self.currentIndexChanged.connect(self._on_index_changed)
 
+    # --- the existing public API ---
+
     def set_profiles(self, profiles: Sequence[RoleProfile], current: str | None) -> None:
         """Replace the entries without emitting a choice; select ``current`` if present."""
+        if self._popup is not None and self._popup.isVisible():
+            # What the popup lists is gone; choosing from a stale list could pick a
+            # profile that was just deleted.
+            self._popup.close()
         self._repopulating = True
         try:
-            self.clear()
-            for profile in profiles:
-                self.addItem(swatch_icon(profile.color_hex), profile.label)
-                index = self.count() - 1
-                self.setItemData(index, profile.name, PROFILE_NAME_ROLE)
-                self.setItemData(index, profile.role_arn, Qt.ItemDataRole.ToolTipRole)
+            self._profile_model.set_profiles(profiles)
             self.setCurrentIndex(self.index_of(current) if current else -1)
         finally:
             self._repopulating = False
 
     def index_of(self, name: str | None) -> int:
-        for index in range(self.count()):
-            if self.itemData(index, PROFILE_NAME_ROLE) == name:
-                return index
-        return -1
+        return self._profile_model.row_of(name)
 
     def current_name(self) -> str | None:
         name = self.currentData(PROFILE_NAME_ROLE)
@@ -61,6 +153,69 @@ class RoleSwitcher(QComboBox):
     def select(self, name: str) -> None:
         """Select ``name`` as a user would (emits :attr:`profile_chosen` if it changes)."""
         self.setCurrentIndex(self.index_of(name))
+
+    # --- recent roles and search ---
+
+    def set_recent(self, names: Iterable[str]) -> None:
+        """The recent role names, most recent first, listed first in the popup."""
+        self._recent = tuple(names)
+
+    def recent_names(self) -> tuple[str, ...]:
+        return self._recent
+
+    def profiles(self) -> tuple[RoleProfile, ...]:
+        return self._profile_model.profiles
+
+    def search_popup(self) -> RoleSearchPopup:
+        """The drop-down's search popup, created on first use."""
+        if self._popup is None:
+            # Imported here, not at the top: quick_switch builds on this module, and
+            # the popup is not needed until the user first opens the switcher.
+            from xacct_gui.gui.quick_switch import RoleSearchPopup
+
+            self._popup = RoleSearchPopup(self, object_name="roleSwitcherPopup")
+            self._popup.chosen.connect(self._on_popup_chosen)
+        return self._popup
+
+    def open_search(self, text: str = "") -> None:
+        """Open the search popup under the combo with ``text`` already typed."""
+        self.search_popup().open_below(
+            self, self.profiles(), self._recent, query=text, select=self.current_name()
+        )
+
+    def showPopup(self) -> None:
+        self.open_search()
+
+    def hidePopup(self) -> None:
+        if self._popup is not None:
+            self._popup.close()
+        super().hidePopup()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # QComboBox's own type-ahead would jump to (and so switch to) the first
+        # label starting with the typed letter; with hundreds of roles that is a
+        # surprise. Typing opens the search with the text instead.
+        text = event.text()
+        no_command = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
+        if no_command and text.strip() and text.isprintable() and self.count():
+            self.open_search(text)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # A combo normally steps through its items on the wheel; here every step
+        # would assume another role, so scrolling past the switcher must not
+        # change the account. The event goes on to the parent instead.
+        event.ignore()
+
+    @Slot(str)
+    def _on_popup_chosen(self, name: str) -> None:
+        self.select(name)
 
     @Slot(int)
     def _on_index_changed(self, index: int) -> None:
