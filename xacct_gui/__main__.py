@@ -1,4 +1,5 @@
-"""Command line: ``xacct-gui [--demo] [--config-dir DIR] [--list-buckets NAME [--json]]``."""
+"""Command line: ``xacct-gui [--demo] [--config-dir DIR] [--list-buckets NAME [--json]]
+[--credential-process NAME]``."""
 
 from __future__ import annotations
 
@@ -42,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--json", action="store_true", help="with --list-buckets: print a JSON array"
+    )
+    parser.add_argument(
+        "--credential-process",
+        metavar="NAME",
+        help="headless: print role profile NAME's temporary credentials as the JSON an AWS "
+        "CLI profile's credential_process expects, and exit",
     )
     parser.add_argument("--debug", action="store_true", help="verbose logging on stderr")
     parser.add_argument(
@@ -109,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json and not args.list_buckets:
         print("error: --json goes with --list-buckets", file=sys.stderr)
         return 2
+    if args.credential_process and args.list_buckets:
+        print("error: use --credential-process or --list-buckets, not both", file=sys.stderr)
+        return 2
     configure_logging(args.debug)
     if args.self_test:
         from xacct_gui.selftest import run_self_test
@@ -126,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.list_buckets:
             return launch.list_buckets(args.list_buckets, as_json=args.json)
+        if args.credential_process:
+            return launch.credential_process(args.credential_process)
         if args.startup_probe:
             from xacct_gui.selftest import install_startup_probe
 

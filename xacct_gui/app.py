@@ -104,6 +104,29 @@ class Launch:
             self.make_service(), loaded.profiles, name, as_json=as_json, where=str(self.store.path)
         )
 
+    def credential_process(self, name: str) -> int:
+        """``--credential-process NAME``: print the role's credentials for botocore/the CLI."""
+        from xacct_gui.core.export_env import run_credential_process
+
+        try:
+            if self._demo_requested:
+                self._start_demo()
+            loaded = self._load_profiles()
+        except (DemoUnavailable, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if not loaded.profiles and loaded.problems:
+            print(f"error: {' '.join(loaded.problems[0].split())}", file=sys.stderr)
+            return 1
+        return run_credential_process(
+            self.make_service(),  # holds the KeyVault: keyring sign-in keys work here too
+            loaded.profiles,
+            name,
+            out=sys.stdout,
+            err=sys.stderr,
+            where=str(self.store.path),
+        )
+
     # --- GUI ---
 
     def run_gui(self) -> int:

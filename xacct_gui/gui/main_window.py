@@ -8,13 +8,31 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QKeyCombination, QModelIndex, QObject, QPoint, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtCore import (
+    QEvent,
+    QKeyCombination,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    QTimer,
+    QUrl,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -33,7 +51,10 @@ from PySide6.QtWidgets import (
 )
 
 from xacct_gui import APP_NAME, __version__
+from xacct_gui.core.discovery import DEFAULT_RULES, Account, Source, discover_accounts
 from xacct_gui.core.errors import ProfileFileError
+from xacct_gui.core.export_env import SHELL_LABELS, Shell, exports_for
+from xacct_gui.core.federation import console_url_for
 from xacct_gui.core.keys import KeyVault
 from xacct_gui.core.profiles import ProfileError, RoleProfile, resolve_chain
 from xacct_gui.core.recent import STATE_KEY as RECENT_KEY
@@ -46,11 +67,15 @@ from xacct_gui.gui.bucket_model import (
     BucketFilterProxy,
     BucketTableModel,
 )
+from xacct_gui.gui.clipboard_guard import ClipboardGuard
 from xacct_gui.gui.quick_switch import QuickSwitchPalette, RecentShortcuts
 from xacct_gui.gui.region_lookup import RegionLookup
 from xacct_gui.gui.role_switcher import RoleBanner, RoleSwitcher
 from xacct_gui.gui.tray import RoleTray
-from xacct_gui.gui.workers import SwitchController, SwitchRequest
+from xacct_gui.gui.workers import AwsJob, SwitchController, SwitchRequest
+
+# Builds a job for the worker from an MFA code (None on the first try).
+JobMaker = Callable[[str | None], AwsJob]
 
 if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import Bucket, SwitchResult
@@ -111,6 +136,9 @@ class MainWindow(QMainWindow):
         self._result: SwitchResult | None = None  # what the table shows
         # Each profile's last result, shown at once when switching back while valid.
         self._last_results: dict[str, SwitchResult] = {}
+        # Jobs on the worker: id -> (what it is, for whom, how to make it again with a code).
+        self._jobs: dict[int, tuple[str, RoleProfile, JobMaker]] = {}
+        self._clipboard_guard = ClipboardGuard(self)
 
         self._recent = RecentRoles.from_state(state.load())
         self._recent.prune(p.name for p in self._profiles)
@@ -264,6 +292,15 @@ class MainWindow(QMainWindow):
         self._import_config_action = action("Import from &AWS config…", self.import_from_aws_config)
         self._import_esr_action = action("Import from E&xtend Switch Roles…", self.import_from_esr)
         self._export_action = action("E&xport…", self.export_profiles)
+        self._console_action = action("Open AWS &console", self.open_console, "Ctrl+O")
+        self._console_action.setToolTip(
+            "Open the AWS console in your browser, signed in as this role (ExternalId included)"
+        )
+        self._discover_action = action("&Discover accounts in the organisation…", self.discover)
+        self._env_actions = [
+            action(label, partial(self.copy_credentials, shell))
+            for shell, label in SHELL_LABELS.items()
+        ]
         self._copy_action = action(
             "&Copy bucket name", self.copy_selected_names, QKeySequence.StandardKey.Copy
         )
@@ -311,10 +348,16 @@ class MainWindow(QMainWindow):
         profiles_menu.addAction(self._import_config_action)
         profiles_menu.addAction(self._import_esr_action)
         profiles_menu.addAction(self._export_action)
+        profiles_menu.addAction(self._discover_action)
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self._refresh_action)
         view_menu.addAction(self._renew_action)
         view_menu.addAction(focus_filter)
+        role_menu = menu.addMenu("&Role")
+        role_menu.addAction(self._console_action)
+        env_menu = role_menu.addMenu("Copy credentials as &environment variables")
+        for act in self._env_actions:
+            env_menu.addAction(act)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(action("&About", self._about))
 
@@ -333,6 +376,9 @@ class MainWindow(QMainWindow):
         self._controller.mfa_required.connect(self._on_mfa_required)
         self._controller.busy_changed.connect(self._busy.setVisible)
         self._controller.aws_profiles_ready.connect(self._on_aws_profiles)
+        self._controller.job_done.connect(self._on_job_done)
+        self._controller.job_failed.connect(self._on_job_failed)
+        self._controller.job_mfa_required.connect(self._on_job_mfa_required)
 
     # --- public API used by the app and by tests ---
 
@@ -591,6 +637,8 @@ class MainWindow(QMainWindow):
         self._refresh_action.setEnabled(has_selection)
         self._export_action.setEnabled(bool(self._profiles))
         self._renew_action.setEnabled(has_selection)
+        for act in (self._console_action, self._discover_action, *self._env_actions):
+            act.setEnabled(has_selection)
 
     def run_profile_dialog(
         self, profile: RoleProfile | None, taken: Sequence[str], title: str
@@ -780,6 +828,119 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    # --- console, credentials, discovery: jobs on the worker ---
+
+    def _start_job(
+        self, kind: str, make: Callable[[RoleProfile, tuple[RoleProfile, ...], str | None], AwsJob]
+    ) -> None:
+        profile = self._selected_profile()
+        if profile is None:
+            return
+        try:
+            chain = resolve_chain(profile, self._profiles)
+        except ProfileError as exc:  # checked before any network call
+            self._error_banner.show_message(f"{profile.name}: {exc}")
+            return
+
+        def maker(code: str | None) -> AwsJob:
+            return make(profile, chain, code)
+
+        self._jobs[self._controller.run_job(maker(None))] = (kind, profile, maker)
+
+    @Slot()
+    def open_console(self) -> None:
+        self._start_job(
+            "console",
+            lambda p, chain, code: partial(console_url_for, profile=p, chain=chain, mfa_code=code),
+        )
+
+    def copy_credentials(self, shell: Shell) -> None:
+        self._start_job(
+            "env",
+            lambda p, chain, code: partial(
+                exports_for, profile=p, shell=shell, chain=chain, mfa_code=code
+            ),
+        )
+
+    @Slot()
+    def discover(self) -> None:
+        self._start_job(
+            "discover",
+            lambda p, chain, code: partial(
+                discover_accounts, profile=p, chain=chain, mfa_code=code
+            ),
+        )
+
+    @Slot(int, object)
+    def _on_job_done(self, job_id: int, result: object) -> None:
+        entry = self._jobs.pop(job_id, None)
+        if entry is None:
+            return
+        kind, profile, _ = entry
+        if kind == "console":
+            # Already percent-encoded: parse strictly so Qt sends it byte for byte.
+            self.open_url(
+                QUrl.fromEncoded(str(result).encode("ascii"), QUrl.ParsingMode.StrictMode)
+            )
+            self.statusBar().showMessage(f"Opened the AWS console as {profile.banner_text}", 5000)
+        elif kind == "env":
+            self._clipboard_guard.copy_secret(str(result), self)
+        elif kind == "discover" and isinstance(result, list):
+            chosen = self.run_discovery_dialog(profile, result)
+            if chosen:
+                self._commit([*self._profiles, *chosen], select=None)
+                self.statusBar().showMessage(f"Added {len(chosen)} profiles", 5000)
+
+    @Slot(int, str, str)
+    def _on_job_failed(self, job_id: int, message: str, code: str) -> None:
+        entry = self._jobs.pop(job_id, None)
+        if entry is not None:
+            self._error_banner.show_message(f"{entry[1].name}: {message}")
+
+    @Slot(int, str)
+    def _on_job_mfa_required(self, job_id: int, serial: str) -> None:
+        entry = self._jobs.pop(job_id, None)
+        if entry is None:
+            return
+        _, profile, maker = entry
+        code = self.ask_mfa_code(serial, profile.name)
+        if code:
+            self._jobs[self._controller.run_job(maker(code))] = entry
+
+    def open_url(self, url: QUrl) -> None:
+        """Open ``url`` in the default browser; tests replace this."""
+        QDesktopServices.openUrl(url)
+
+    def run_discovery_dialog(
+        self, profile: RoleProfile, accounts: list[Account]
+    ) -> list[RoleProfile]:
+        """Show the discovery preview; returns the profiles to add. Tests replace this."""
+        from xacct_gui.core.discovery import rules_from_data, rules_to_data
+        from xacct_gui.gui.discovery_dialog import DiscoveryDialog
+
+        saved = self._state.load().get("discovery_rules")
+        dialog = DiscoveryDialog(
+            self,
+            accounts=accounts,
+            existing=self._profiles,
+            sources=[
+                (f"Through “{profile.name}” (role chaining)", Source.through(profile)),
+                (
+                    f"Same source as “{profile.name}”: {profile.source_label}",
+                    Source.same_as(profile),
+                ),
+            ],
+            rules=DEFAULT_RULES if saved is None else rules_from_data(saved),
+            discovered_with=profile.name,
+        )
+        try:
+            if not dialog.exec():
+                return []
+            self._state.save(discovery_rules=rules_to_data(dialog.rules()))
+            return dialog.chosen_profiles()
+        finally:
+            dialog.deleteLater()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._state_save.isActive():
             self._state_save.stop()
@@ -788,4 +949,5 @@ class MainWindow(QMainWindow):
         self._regions.shutdown()
         self._tray.hide()
         self._controller.shutdown()
+        self._clipboard_guard.clear_if_unchanged()  # the clipboard outlives the app
         super().closeEvent(event)

@@ -9,6 +9,7 @@ time, so a burst of switches skips every stale request before it touches AWS.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -25,6 +26,9 @@ if TYPE_CHECKING:  # importing botocore costs ~0.3 s: keep it off the start-up p
 log = logging.getLogger(__name__)
 
 ServiceFactory = Callable[[], "AwsService"]
+# A piece of AWS work beyond switching (console link, credentials, discovery): runs on
+# the worker thread with the one AwsService, which must not be used from two threads.
+AwsJob = Callable[["AwsService"], object]
 SHUTDOWN_WAIT_MS = 20_000
 
 
@@ -68,6 +72,9 @@ class SwitchWorker(QObject):
     succeeded = Signal(int, object)  # request id, SwitchResult
     failed = Signal(int, str, str)  # request id, user message, error code
     mfa_needed = Signal(int, str)  # request id, MFA device serial
+    job_done = Signal(int, object)  # job id, result
+    job_failed = Signal(int, str, str)  # job id, user message, error code
+    job_mfa_needed = Signal(int, str)  # job id, MFA device serial
 
     def __init__(self, service_factory: ServiceFactory, latest: LatestRequest) -> None:
         super().__init__()
@@ -93,6 +100,27 @@ class SwitchWorker(QObject):
         except Exception:  # never let a bad AWS config file kill the thread
             log.exception("could not prepare the AWS service")
             self.ready.emit([])
+
+    @Slot(int, object)
+    def run_job(self, job_id: int, job: AwsJob) -> None:
+        """Run ``job`` with the service; the outcome always comes back as one signal."""
+        from xacct_gui.core.aws import MfaCodeRequired
+        from xacct_gui.core.errors import XacctError
+
+        try:
+            result = job(self._get_service())
+        except MfaCodeRequired as exc:
+            self.job_mfa_needed.emit(job_id, exc.serial)
+            return
+        except XacctError as exc:
+            self.job_failed.emit(job_id, str(exc), str(getattr(exc, "code", type(exc).__name__)))
+            return
+        except Exception as exc:  # a failed job must never end the worker thread
+            log.exception("a background AWS job failed unexpectedly")
+            name = type(exc).__name__
+            self.job_failed.emit(job_id, f"Unexpected error ({name}).", name)
+            return
+        self.job_done.emit(job_id, result)
 
     @Slot(int, object)
     def switch(self, request_id: int, request: SwitchRequest) -> None:
@@ -136,10 +164,14 @@ class SwitchController(QObject):
     switch_failed = Signal(object, str, str)  # RoleProfile, message, code
     mfa_required = Signal(object, str)  # RoleProfile, MFA device serial
     busy_changed = Signal(bool)
+    job_done = Signal(int, object)  # job id, result
+    job_failed = Signal(int, str, str)  # job id, message, code
+    job_mfa_required = Signal(int, str)  # job id, MFA device serial
 
     # Internal: queued to the worker thread.
     _request = Signal(int, object)
     _warm_up = Signal()
+    _job = Signal(int, object)
 
     def __init__(self, service_factory: ServiceFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -156,6 +188,11 @@ class SwitchController(QObject):
         self._worker.failed.connect(self._on_failed)
         self._worker.mfa_needed.connect(self._on_mfa_needed)
         self._worker.ready.connect(self._on_ready)
+        self._job.connect(self._worker.run_job)
+        self._worker.job_done.connect(self._on_job_done)
+        self._worker.job_failed.connect(self._on_job_failed)
+        self._worker.job_mfa_needed.connect(self._on_job_mfa_needed)
+        self._job_ids = itertools.count(1)
         self._thread.finished.connect(self._worker.deleteLater)
         self._thread.start()
         self._stopped = False
@@ -171,6 +208,24 @@ class SwitchController(QObject):
         self.busy_changed.emit(True)
         self._request.emit(request_id, request)
         return request_id
+
+    def run_job(self, job: AwsJob) -> int:
+        """Queue ``job`` on the worker (after any switch in progress); returns its id."""
+        job_id = next(self._job_ids)
+        self._job.emit(job_id, job)
+        return job_id
+
+    @Slot(int, object)
+    def _on_job_done(self, job_id: int, result: object) -> None:
+        self.job_done.emit(job_id, result)
+
+    @Slot(int, str, str)
+    def _on_job_failed(self, job_id: int, message: str, code: str) -> None:
+        self.job_failed.emit(job_id, message, code)
+
+    @Slot(int, str)
+    def _on_job_mfa_needed(self, job_id: int, serial: str) -> None:
+        self.job_mfa_required.emit(job_id, serial)
 
     def cancel(self) -> None:
         self._latest.cancel_all()

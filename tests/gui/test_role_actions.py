@@ -1,0 +1,117 @@
+"""Role actions in the window: open the console, copy credentials, discover accounts.
+
+Federation runs against a local HTTP stand-in (tests/unit/test_federation.py),
+the organisation against the moto server (tests/integration/test_discovery.py).
+"""
+
+# The federation and organisation fixtures are imported from their own test modules,
+# so test parameters "redefine" them on purpose.
+# ruff: noqa: F811
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from tests.gui.test_main_window import switch_and_wait
+from tests.integration.test_discovery import Organisation, organisation  # noqa: F401
+from tests.unit.test_federation import SIGNIN_TOKEN, Federation, federation  # noqa: F401
+from xacct_gui.core.store import ProfileStore, StateStore
+from xacct_gui.demo import DemoEnvironment
+from xacct_gui.gui.main_window import MainWindow
+from xacct_gui.gui.workers import SwitchController
+
+WAIT = 15_000
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, demo_env: DemoEnvironment, tmp_path: Path, organisation: Organisation
+) -> Iterator[MainWindow]:
+    profiles = (*demo_env.profiles, organisation.reader)
+    store = ProfileStore(tmp_path)
+    store.save(profiles)
+    controller = SwitchController(demo_env.make_service)
+    win = MainWindow(
+        store=store, state=StateStore(tmp_path), controller=controller, profiles=profiles
+    )
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+    controller.deleteLater()
+
+
+def test_open_console(qtbot: QtBot, window: MainWindow, federation: Federation) -> None:
+    opened: list[QUrl] = []
+    window.open_url = opened.append  # type: ignore[method-assign]
+    switch_and_wait(qtbot, window, "Dev")
+    window._console_action.trigger()
+    qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
+    url = opened[0].toString(QUrl.ComponentFormattingOption.FullyEncoded)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    assert query["SigninToken"] == SIGNIN_TOKEN and query["Action"] == "login"
+    service = window._controller.service()
+    dev = next(p for p in window.profiles if p.name == "Dev")
+    cached = service.cached_session(dev)
+    assert json.loads(federation.requests[0]["Session"])["sessionId"] == cached.access_key_id
+
+
+def test_copy_env(qtbot: QtBot, window: MainWindow) -> None:
+    switch_and_wait(qtbot, window, "Test")
+    window._env_actions[0].trigger()
+    qtbot.waitUntil(
+        lambda: "export AWS_ACCESS_KEY_ID=" in QGuiApplication.clipboard().text(), timeout=WAIT
+    )
+    assert "Test @ 333333333333" in QGuiApplication.clipboard().text()
+    assert window.statusBar().currentMessage().startswith("The clipboard now holds a secret")
+    window.close()
+    assert QGuiApplication.clipboard().text() == ""
+
+
+def test_discover_denied_and_allowed(
+    qtbot: QtBot, window: MainWindow, organisation: Organisation
+) -> None:
+    banner = window.findChild(QWidget, "errorBanner")
+    switch_and_wait(qtbot, window, "Dev")
+    window._discover_action.trigger()
+    qtbot.waitUntil(lambda: banner.isVisible(), timeout=WAIT)
+    seen: list[Any] = []
+
+    def pick_all(profile: Any, accounts: Any) -> Any:
+        from xacct_gui.core.discovery import (
+            DEFAULT_ROLE_NAME,
+            DEFAULT_RULES,
+            Source,
+            build_candidates,
+        )
+
+        seen.append(accounts)
+        return [
+            c.profile
+            for c in build_candidates(
+                accounts,
+                role_name=DEFAULT_ROLE_NAME,
+                rules=DEFAULT_RULES,
+                existing=window.profiles,
+                source=Source.through(profile),
+            )
+            if c.is_new
+        ]
+
+    window.run_discovery_dialog = pick_all  # type: ignore[method-assign]
+    switch_and_wait(qtbot, window, "Org reader")
+    before = len(window.profiles)
+    window._discover_action.trigger()
+    qtbot.waitUntil(lambda: len(window.profiles) > before, timeout=WAIT)
+    assert len(window.profiles) == before + len(seen[0])
+    switch_and_wait(qtbot, window, "Payments Prod")
+    assert window.bucket_proxy.rowCount() > 0  # the discovered role really works
