@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_main_window import switch_and_wait
@@ -115,3 +115,21 @@ def test_discover_denied_and_allowed(
     assert len(window.profiles) == before + len(seen[0])
     switch_and_wait(qtbot, window, "Payments Prod")
     assert window.bucket_proxy.rowCount() > 0  # the discovered role really works
+
+
+def test_open_bucket_in_console_lands_on_the_bucket_page(
+    qtbot: QtBot, window: MainWindow, federation: Federation
+) -> None:
+    opened: list[QUrl] = []
+    window.open_url = opened.append  # type: ignore[method-assign]
+    switch_and_wait(qtbot, window, "Dev")
+    window.findChild(QTableView, "bucketTable").selectRow(0)  # type: ignore[union-attr]
+    bucket = window.selected_bucket_names()[0]
+    window._open_bucket_action.trigger()
+    qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
+    url = opened[0].toString(QUrl.ComponentFormattingOption.FullyEncoded)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    destination = urllib.parse.urlsplit(query["Destination"])
+    assert destination.netloc == "s3.console.aws.amazon.com"
+    assert destination.path == f"/s3/buckets/{bucket}"
+    assert query["SigninToken"] == SIGNIN_TOKEN

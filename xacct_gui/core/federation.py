@@ -97,6 +97,17 @@ def console_destination(region: str | None, partition: str = "aws") -> str:
     return f"https://{host}/console/home?{query}"
 
 
+def bucket_destination(bucket: str, region: str | None, partition: str = "aws") -> str:
+    """The S3 console page of ``bucket`` (a bucket name is URL-safe; quoted all the same)."""
+    host = _CONSOLE_HOSTS.get(partition, _CONSOLE_HOSTS["aws"])
+    if partition == "aws":
+        host = f"s3.{host}"
+    path = f"/s3/buckets/{urllib.parse.quote(bucket, safe='')}"
+    if region and check_region(region) is None:
+        return f"https://{host}{path}?{urllib.parse.urlencode({'region': region})}"
+    return f"https://{host}{path}"
+
+
 def _check_session(session: RoleSession, now: datetime) -> None:
     if not session.session_token:
         raise FederationError(STATIC_KEYS_MESSAGE, "StaticKeys")
@@ -199,15 +210,18 @@ def console_signin_url(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     now: datetime | None = None,
+    destination: str | None = None,
 ) -> str:
-    """A link that opens the console in ``region``, signed in as ``session``'s role.
+    """A link that opens the console in ``region`` (or at ``destination``), signed in as
+    ``session``'s role.
 
     Blocks for one HTTPS request: call it off the GUI thread. Raises
     :class:`FederationError` with a message for the user. The link is a bearer
     credential valid for about 15 minutes: open it, never log or store it.
     """
     token = get_signin_token(session, partition=partition, timeout=timeout, now=now)
-    url = login_url(token, console_destination(region, partition), partition=partition)
+    target = destination or console_destination(region, partition)
+    url = login_url(token, target, partition=partition)
     # Name the role only: the token and link must never reach a log.
     log.info("made a console sign-in link for %s", session.assumed_role_arn)
     return url
@@ -220,12 +234,15 @@ def console_url_for(
     chain: tuple[RoleProfile, ...] = (),
     mfa_code: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    destination: str | None = None,
 ) -> str:
     """The worker's whole job for "Open console": reuse (or assume) the profile's role
-    session, then make its sign-in link for the profile's region.
+    session, then make its sign-in link for the profile's region (or ``destination``).
 
     Raises ``MfaCodeRequired``/``AwsError`` from assuming, :class:`FederationError`
     from the sign-in service; all are ``XacctError`` with a message for the user.
     """
     session, _ = service.session_for(profile, mfa_code, chain)
-    return console_signin_url(session, profile.region, profile.partition, timeout=timeout)
+    return console_signin_url(
+        session, profile.region, profile.partition, timeout=timeout, destination=destination
+    )

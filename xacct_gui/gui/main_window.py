@@ -54,7 +54,7 @@ from xacct_gui import APP_NAME, __version__
 from xacct_gui.core.discovery import DEFAULT_RULES, Account, Source, discover_accounts
 from xacct_gui.core.errors import ProfileFileError
 from xacct_gui.core.export_env import SHELL_LABELS, Shell, exports_for
-from xacct_gui.core.federation import console_url_for
+from xacct_gui.core.federation import bucket_destination, console_url_for
 from xacct_gui.core.keys import KeyVault
 from xacct_gui.core.profiles import ProfileError, RoleProfile, resolve_chain
 from xacct_gui.core.recent import STATE_KEY as RECENT_KEY
@@ -307,6 +307,9 @@ class MainWindow(QMainWindow):
         self._copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._table.addAction(self._copy_action)
         self._copy_arn_action = action("Copy bucket &ARN", self.copy_selected_arns)
+        self._open_bucket_action = action(
+            "Open bucket in the AWS &console", self.open_bucket_in_console
+        )
         self._export_csv_action = action("&Export table as CSV…", self.export_csv, "Ctrl+Shift+S")
         quit_action = action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         focus_filter = action(
@@ -610,6 +613,7 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.addAction(self._copy_action)
         menu.addAction(self._copy_arn_action)
+        menu.addAction(self._open_bucket_action)
         menu.addSeparator()
         menu.addAction(self._export_csv_action)
         menu.popup(self._table.viewport().mapToGlobal(pos))
@@ -849,10 +853,29 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_console(self) -> None:
+        self._open_console_at(None)
+
+    def _open_console_at(self, destination: str | None) -> None:
         self._start_job(
             "console",
-            lambda p, chain, code: partial(console_url_for, profile=p, chain=chain, mfa_code=code),
+            lambda p, chain, code: partial(
+                console_url_for, profile=p, chain=chain, mfa_code=code, destination=destination
+            ),
         )
+
+    @Slot()
+    def open_bucket_in_console(self) -> None:
+        """Sign the browser in as the active role, straight onto the bucket's page."""
+        names = self.selected_bucket_names()
+        if not names or self._active is None or self._result is None:
+            return
+        bucket = next((b for b in self._result.buckets if b.name == names[0]), None)
+        region = self._model_region(names[0]) or (bucket.region if bucket else None)
+        self._open_console_at(bucket_destination(names[0], region, self._active.partition))
+
+    def _model_region(self, name: str) -> str | None:
+        # Regions looked up after loading live in the model, not in the SwitchResult.
+        return next((b.region for b in self._model.buckets() if b.name == name), None)
 
     def copy_credentials(self, shell: Shell) -> None:
         self._start_job(
