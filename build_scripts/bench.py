@@ -95,6 +95,8 @@ HUGE_TIMEOUT_S = 180.0
 SERVER_START_TIMEOUT_S = 180.0
 STARTUP_TIMEOUT_S = 60.0
 STARTUP_PROBE_S = 3.0
+REGIONS_TIMEOUT_S = 60.0
+REGION_BATCH = 25  # xacct_gui.gui.region_lookup.BATCH_SIZE
 # The stand-in names its accounts after their bucket count (see StandIn).
 EMPTY_ACCOUNT = "000000000000"
 HUGE_ACCOUNT = "000000100000"
@@ -606,6 +608,28 @@ class StallProbe(QObject):
         return max(b - a for a, b in itertools.pairwise(points)) * 1000
 
 
+def wait_for_model(model: Any, condition: Callable[[], bool], timeout_s: float) -> bool:
+    """Run the event loop until ``condition()`` holds, re-checked whenever the model
+    reports changed data (bounded); True when it held."""
+    if condition():
+        return True
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+
+    def check() -> None:
+        if condition():
+            loop.quit()
+
+    model.dataChanged.connect(check)
+    timer.start(int(timeout_s * 1000))
+    loop.exec()
+    timer.stop()
+    model.dataChanged.disconnect(check)
+    return condition()
+
+
 @contextlib.contextmanager
 def open_window(
     factory: Callable[[], AwsService], profiles: Sequence[RoleProfile]
@@ -622,6 +646,7 @@ def open_window(
             profiles=profiles,
         )
         window.show()
+        controller.warm_up()  # as the app does once its window shows (app.py)
         try:
             yield window, controller
         finally:
@@ -753,6 +778,7 @@ def bench_switching(report: Report, emu: Emulator, switches: int, naive_runs: in
 
     warm = [bench_profile(i, "w") for i in range(6)]
     measured = [bench_profile(i, "m") for i in range(switches)]
+    regions_profile = bench_profile(2, "r")  # Prod, never visited before
     expected = {p.name: emu.bucket_counts[p.account_id] for p in (*warm, *measured)}
     floor = Floor(emu)
     services: list[AwsService] = []
@@ -761,10 +787,23 @@ def bench_switching(report: Report, emu: Emulator, switches: int, naive_runs: in
         services.append(emu.make_service())
         return services[-1]
 
-    with open_window(factory, [*warm, *measured]) as (window, controller), GcMonitor() as gcs:
+    with (
+        open_window(factory, [*warm, *measured, regions_profile]) as (window, controller),
+        GcMonitor() as gcs,
+    ):
         waiter = SwitchWaiter(controller)
         probe = StallProbe()
         settle(app)
+
+        def idle() -> None:
+            """Let the Region lookups a switch starts finish (the emulator's ListBuckets
+            has no BucketRegion; AWS's has), so the next measurement starts from a
+            quiet app; their own cost is measured separately below."""
+            model = window.bucket_model
+            if hasattr(window, "_regions") and not wait_for_model(
+                model, lambda: all(b.region for b in model.buckets()), REGIONS_TIMEOUT_S
+            ):
+                raise BenchError("the bucket regions never all arrived")
 
         def app_switch(profile: RoleProfile) -> SwitchTimes:
             waiter.arm()
@@ -777,12 +816,14 @@ def bench_switching(report: Report, emu: Emulator, switches: int, naive_runs: in
             rows = window.bucket_model.rowCount()
             if rows != expected[profile.name] or window.active_profile != profile:
                 raise BenchError(f"{profile.name}: the window shows {rows} buckets")
-            return SwitchTimes(
+            times = SwitchTimes(
                 waiter.arrived - started,
                 in_model - started,
                 painted - started,
                 probe.longest_gap_ms(started, painted),
             )
+            idle()
+            return times
 
         probe.start()
         for index, profile in enumerate(warm):  # imports, service models, connections
@@ -832,6 +873,29 @@ def bench_switching(report: Report, emu: Emulator, switches: int, naive_runs: in
             back_shown.append(shown - started)
             waiter.wait()  # the background refresh, so the next switch starts idle
             settle(app)
+            idle()
+
+        # The emulator's ListBuckets carries no BucketRegion, so after showing a list the
+        # app asks GetBucketLocation for each bucket (in the background) and fills the
+        # Region column as answers come: a fresh Prod profile, 300 lookups.
+        regions: tuple[float, float, int] | None = None
+        if hasattr(window, "_regions"):  # the app has the Region lookup (since 1a28557)
+            waiter.arm()
+            started = time.perf_counter()
+            window.switch_to(regions_profile.name)
+            waiter.wait()
+            model = window.bucket_model
+
+            def filled() -> bool:
+                rows = model.buckets()
+                return bool(rows) and all(bucket.region for bucket in rows)
+
+            done = wait_for_model(model, filled, REGIONS_TIMEOUT_S)
+            ended = time.perf_counter()
+            settle(app)
+            if done:
+                count = len(model.buckets())
+                regions = (ended - started, probe.longest_gap_ms(started, ended), count)
         probe.stop()
 
     naive: list[float] = []
@@ -917,6 +981,16 @@ def bench_switching(report: Report, emu: Emulator, switches: int, naive_runs: in
             f"{gcs.longest_ms(fresh_started, fresh_ended):.0f} ms"
         ),
     )
+    if regions is not None:
+        took, stall, count = regions
+        report.at_most(
+            section,
+            f"longest GUI stall while {count} bucket regions stream in (GetBucketLocation)",
+            stall,
+            STALL_MS,
+            "ms",
+            floor=f"all regions shown after {took * 1000:.0f} ms",
+        )
 
 
 # --- section: table at scale ---
@@ -928,7 +1002,10 @@ def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
     app = qt_app()
 
     def no_service() -> AwsService:
-        raise BenchError("the table bench never switches")
+        # Only warm_up() uses it (to list AWS CLI profiles); the table bench never switches.
+        return AwsService(
+            endpoint_url="http://127.0.0.1:9", config_file=os.devnull, credentials_file=os.devnull
+        )
 
     with open_window(no_service, []) as (window, _):
         table = window.findChild(QTableView, "bucketTable")
@@ -1022,6 +1099,31 @@ def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
                     f"{max(keystrokes) * 1000:.1f} ms",
                     floor=keystroke_text,
                 )
+            if hasattr(model, "update_regions"):
+                # Buckets listed without a region get one per GetBucketLocation answer,
+                # applied on the GUI thread in batches as they arrive.
+                bare = [Bucket(b.name, b.created, None) for b in buckets]
+                model.set_buckets(bare)
+                app.processEvents()
+                batches: list[float] = []
+                for offset in range(0, min(size, 2_500), REGION_BATCH):
+                    found = {b.name: "eu-west-1" for b in bare[offset : offset + REGION_BATCH]}
+                    started = time.perf_counter()
+                    model.update_regions(found)
+                    app.processEvents()
+                    batches.append(time.perf_counter() - started)
+                per_batch = median_ms(batches)
+                report.at_most(
+                    section,
+                    f"{label}: applying one batch of {REGION_BATCH} looked-up regions",
+                    per_batch,
+                    STALL_MS,
+                    "ms",
+                    floor=(
+                        f"GUI time for all {size // REGION_BATCH} batches "
+                        f"≈ {per_batch * size / REGION_BATCH / 1000:.1f} s"
+                    ),
+                )
             model.clear()
             del buckets
 
@@ -1044,7 +1146,7 @@ def huge_child(endpoint_url: str, config_file: str, credentials_file: str) -> in
             endpoint_url=endpoint_url, config_file=config_file, credentials_file=credentials_file
         )
 
-    with open_window(factory, [empty, huge]) as (window, controller):
+    with open_window(factory, [empty, huge]) as (window, controller), GcMonitor() as gcs:
         waiter = SwitchWaiter(controller)
         probe = StallProbe()
         waiter.arm()
@@ -1075,6 +1177,8 @@ def huge_child(endpoint_url: str, config_file: str, credentials_file: str) -> in
             "stall_fetch_ms": probe.longest_gap_ms(started, waiter.arrived),
             "stall_show_ms": probe.longest_gap_ms(waiter.arrived, ended),
             "stall_ms": probe.longest_gap_ms(started, ended),
+            "gc_longest_ms": gcs.longest_ms(started, ended),
+            "gc_full": gcs.full_collections(started, ended),
         }
     print(json.dumps(result), flush=True)
     return 0
@@ -1126,7 +1230,8 @@ def bench_table_huge(report: Report, standin_url: str, runs: int) -> None:
         "ms",
         floor=(
             f"fetch+parse {med('stall_fetch_ms'):.0f} ms, "
-            f"showing {med('stall_show_ms'):.0f} ms (median of {len(results)})"
+            f"showing {med('stall_show_ms'):.0f} ms (median of {len(results)}); "
+            f"{med('gc_full'):.0f} full GCs, longest {med('gc_longest_ms'):.0f} ms"
         ),
     )
 
@@ -1216,11 +1321,33 @@ def startup_config(directory: Path, emu: Emulator) -> dict[str, str]:
 @dataclass
 class StartupRun:
     first_frame_s: float
-    buckets_s: float | None
-    stall_ms: float | None
+    buckets_s: float | None = None
+    stall_ms: float | None = None
+    marker_s: float | None = None  # the app's own --startup-probe line, when asked for
 
 
-def run_startup(command: list[str], env: dict[str, str], probe: bool) -> StartupRun:
+def app_startup_marker() -> str | None:
+    """The line ``--startup-probe`` prints at the window's first paint, if this checkout
+    has that hidden flag (the packaging scripts time the frozen app with it)."""
+    try:
+        from xacct_gui import selftest
+    except ImportError:
+        return None
+    marker = getattr(selftest, "STARTUP_MARKER", None)
+    main_source = (REPO_ROOT / "xacct_gui" / "__main__.py").read_text(encoding="utf-8")
+    return marker if isinstance(marker, str) and "--startup-probe" in main_source else None
+
+
+def run_startup(
+    command: list[str], env: dict[str, str], probe: bool, marker: str | None = None
+) -> StartupRun:
+    """Launch ``command``; time its main window's first frame (and more, see below).
+
+    ``probe``: the command is STARTUP_WRAPPER, which reports when the buckets show and
+    the longest stall, then quits. ``marker``: the app prints it at its first paint and
+    closes itself (``--startup-probe``). Otherwise the process is terminated once its
+    first frame is seen.
+    """
     started = time.perf_counter()
     proc = subprocess.Popen(
         command,
@@ -1239,34 +1366,43 @@ def run_startup(command: list[str], env: dict[str, str], probe: bool) -> Startup
             frame_at, _ = err.until(lambda line: bool(FIRST_FRAME_RE.search(line)), deadline)
         except (TimeoutError, EOFError):
             raise BenchError(f"no first frame from {command[0]}") from None
-        buckets_at: float | None = None
-        stall: float | None = None
-        if probe:
-            while True:
-                try:
-                    when, line = out.next(deadline)
-                except TimeoutError:
-                    raise BenchError("the start-up probe did not finish") from None
-                if line is None:
-                    break
-                if line == "BUCKETS":
-                    buckets_at = when
-                elif line.startswith("{"):
-                    stall = float(json.loads(line)["stall_ms"])
-            status = proc.wait(timeout=STARTUP_TIMEOUT_S)
-            if status != 0 or stall is None:
-                raise BenchError(f"the start-up probe exited with status {status}")
-        return StartupRun(
-            frame_at - started, None if buckets_at is None else buckets_at - started, stall
-        )
+        run = StartupRun(frame_at - started)
+        if not (probe or marker):
+            return run
+        while True:
+            try:
+                when, line = out.next(deadline)
+            except TimeoutError:
+                raise BenchError(f"{command[0]} did not finish its start-up probe") from None
+            if line is None:
+                break
+            if line == "BUCKETS":
+                run.buckets_s = when - started
+            elif probe and line.startswith("{"):
+                run.stall_ms = float(json.loads(line)["stall_ms"])
+            elif marker and line.strip() == marker:
+                run.marker_s = when - started
+        status = proc.wait(timeout=STARTUP_TIMEOUT_S)
+        if status != 0 or (probe and run.stall_ms is None) or (marker and run.marker_s is None):
+            raise BenchError(f"{command[0]} ended its start-up probe with status {status}")
+        return run
     finally:
         if proc.poll() is None:
-            proc.terminate()  # a frozen bundle has no probe to end it
+            proc.terminate()  # only a process this function started
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def bundle_built_at(bundle: Path) -> str:
+    for info in (REPO_ROOT / "dist").glob("*.build.json"):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            data = json.loads(info.read_text(encoding="utf-8"))
+            if data.get("bundle") and (REPO_ROOT / data["bundle"]) in bundle.parents:
+                return f", built {data.get('built_at', '?')}"
+    return ""
 
 
 def bench_startup(report: Report, emu: Emulator, runs: int) -> None:
@@ -1314,21 +1450,28 @@ def bench_startup(report: Report, emu: Emulator, runs: int) -> None:
             report.skipped(
                 section,
                 "frozen: process start → first frame",
-                "no bundle in dist/ (build one with the PyInstaller spec)",
+                "no bundle in dist/ (build one: python3 build_scripts/dev.py build)",
             )
             return
-        run_startup([str(bundle), "--config-dir", tmp], env, probe=False)
-        frozen = [
-            run_startup([str(bundle), "--config-dir", tmp], env, probe=False) for _ in range(runs)
-        ]
+        frozen_env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+        marker = app_startup_marker()
+        command = [str(bundle), "--config-dir", tmp, *(["--startup-probe"] if marker else [])]
+        run_startup(command, frozen_env, probe=False, marker=marker)  # page cache
+        frozen = [run_startup(command, frozen_env, probe=False, marker=marker) for _ in range(runs)]
         times = [run.first_frame_s for run in frozen]
+        markers = [run.marker_s for run in frozen if run.marker_s is not None]
+        cross_check = (
+            f"; its --startup-probe line {statistics.median(markers):.2f} s" if markers else ""
+        )
         report.at_most(
             section,
             f"frozen ({bundle.relative_to(REPO_ROOT)}): start → first frame, median of {runs}",
             statistics.median(times),
             FROZEN_STARTUP_S,
             "s",
-            floor=f"unfrozen {statistics.median(frames):.2f} s",
+            floor=(
+                f"unfrozen {statistics.median(frames):.2f} s{cross_check}{bundle_built_at(bundle)}"
+            ),
             digits=2,
         )
 

@@ -411,7 +411,7 @@ def test_profile_loader_over_any_json_loses_nothing(document: Any, indent: int |
     # The skipped entries follow, verbatim and in order: taking them out of the original
     # list leaves exactly the entries that became profiles. (Matched from the end: of two
     # identical entries the first becomes the profile, the later is the skipped duplicate.)
-    position, accepted = len(kept), []
+    position, accepted = len(kept), list[Any]()
     for entry in reversed(entries):
         if position and _canonical(entry) == kept[position - 1]:
             position -= 1
