@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from xacct_gui.demo import DemoAws, DemoEnvironment
+
+if TYPE_CHECKING:
+    from tests.integration.test_discovery import Organisation
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -45,3 +49,11 @@ def demo_env() -> Iterator[DemoEnvironment]:
     """One seeded demo emulator for the whole session (moto's state is process-wide)."""
     with DemoAws() as env:
         yield env
+
+
+@pytest.fixture(scope="session")
+def organisation(demo_env: DemoEnvironment) -> Iterator[Organisation]:
+    """An AWS Organization seeded once in the demo emulator (see test_discovery.py)."""
+    from tests.integration.test_discovery import seed_organisation
+
+    yield from seed_organisation(demo_env)

@@ -93,7 +93,7 @@ _SEED_KEY = "xacct-demo-seeder"
 _SEED_SESSION = "xacct-demo-seed"
 _HTTP_TIMEOUT = 5.0
 _SEED_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 1},
+    retries={"mode": "standard", "total_max_attempts": 1},
     s3={"addressing_style": "path"},  # loopback IPs cannot carry virtual-host buckets
 )
 

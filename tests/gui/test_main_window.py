@@ -45,6 +45,7 @@ def window(
     win.show()
     yield win
     win.close()
+    controller.shutdown()  # the window waits only briefly; the test waits it out
     controller.deleteLater()
 
 

@@ -4,7 +4,7 @@ Federation runs against a local HTTP stand-in (tests/unit/test_federation.py),
 the organisation against the moto server (tests/integration/test_discovery.py).
 """
 
-# The federation and organisation fixtures are imported from their own test modules,
+# The federation fixture is imported from its own test module,
 # so test parameters "redefine" them on purpose.
 # ruff: noqa: F811
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_main_window import switch_and_wait
-from tests.integration.test_discovery import Organisation, organisation  # noqa: F401
+from tests.integration.test_discovery import Organisation
 from tests.unit.test_federation import SIGNIN_TOKEN, Federation, federation  # noqa: F401
 from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.demo import DemoEnvironment
@@ -47,6 +47,7 @@ def window(
     win.show()
     yield win
     win.close()
+    controller.shutdown()  # the window waits only briefly; the test waits it out
     controller.deleteLater()
 
 
@@ -113,7 +114,10 @@ def test_discover_denied_and_allowed(
     window._discover_action.trigger()
     qtbot.waitUntil(lambda: len(window.profiles) > before, timeout=WAIT)
     assert len(window.profiles) == before + len(seen[0])
-    switch_and_wait(qtbot, window, "Payments Prod")
+    # Two accounts share the name "Payments Prod"; the bucket lives in the first one made.
+    bucket_account = organisation.members["Payments Prod"][0]
+    discovered = next(p for p in window.profiles if p.account_id == bucket_account)
+    switch_and_wait(qtbot, window, discovered.name)
     assert window.bucket_proxy.rowCount() > 0  # the discovered role really works
 
 

@@ -173,8 +173,9 @@ def _seed(demo_env: DemoEnvironment) -> Organisation:
     return Organisation(reader, members, closed_id, bucket_account)
 
 
-@pytest.fixture(scope="module")
-def organisation(demo_env: DemoEnvironment) -> Iterator[Organisation]:
+def seed_organisation(demo_env: DemoEnvironment) -> Iterator[Organisation]:
+    """Body of the session fixture ``organisation`` (tests/conftest.py): an organisation
+    can be created only once per emulator, so every module shares one."""
     _enforce(demo_env.endpoint_url, on=False)
     try:
         seeded = _seed(demo_env)

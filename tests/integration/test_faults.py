@@ -454,12 +454,6 @@ def silent() -> Iterator[SilentEndpoint]:
     endpoint.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: closeEvent waits for the in-flight request (up to the whole timeout and "
-    "retry budget, ~12 s with the defaults) with the frozen window still on screen",
-)
 def test_closing_while_aws_hangs_does_not_freeze_the_window(
     qtbot: QtBot, gui_for: Any, silent: SilentEndpoint
 ) -> None:

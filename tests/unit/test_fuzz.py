@@ -13,13 +13,10 @@ control enters it:
 * ``AwsService`` with an invalid MFA code: the validation error, raised before any
   connection is made (the endpoint is a listening socket that counts connections).
 
-There are no profile importers yet (issue "Beyond the console"); when they land, give
-each one a property here like ``test_profile_validation_is_total``.
+The importers have their own "never raises" properties in tests/unit/test_importers.py.
 
-Inputs that crash the current code are pinned as ``xfail(strict=True)`` examples at the
-end, each naming the bug; the properties above steer clear of exactly those inputs (see
-``NO_SURROGATES``) so they keep guarding everything else. When a fix lands the strict
-xfail turns into a failure: delete the marker and widen the strategy.
+Inputs that once crashed the app (deep nesting, huge integers, lone surrogates, a
+non-list "keys") are regression tests at the end.
 
 Budget: ~200 examples per property, no deadline (CI boxes are slow and shared).
 """
@@ -473,7 +470,7 @@ key_indexes = st.one_of(
 @given(raw=st.binary(max_size=200), document=key_indexes)
 def test_key_index_loader_survives_anything(raw: bytes, document: Any) -> None:
     """sign-in-keys.json is read when the app starts; a bad one must not stop it.
-    (Documents whose "keys" is not a list crash today: see the xfail below.)"""
+    (A document whose "keys" is not a list has a regression test at the end.)"""
     assume(
         not (
             isinstance(document, dict)
@@ -620,55 +617,35 @@ def test_invalid_mfa_code_never_reaches_the_network(
     assert endpoint.drain() >= 1
 
 
-# --- known crashes, pinned (proposed fixes in the report of issue 6) ---
+# --- inputs that once crashed the app: kept as regression tests ---
 
 
-@pytest.mark.xfail(
-    strict=True, raises=RecursionError, reason="bug: json RecursionError escapes ProfileStore.load"
-)
 def test_deeply_nested_profile_file_is_refused_not_raised() -> None:
     result = load_bytes(b'{"version": 1, "profiles": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
     assert not result.writable and result.problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="bug: int digit-limit ValueError escapes ProfileStore.load",
-)
 def test_huge_number_in_profile_file_is_refused_not_raised() -> None:
     result = load_bytes(b'{"version": ' + b"1" * 5000 + b', "profiles": []}')
     assert not result.writable and result.problems
 
 
-@pytest.mark.xfail(
-    strict=True, raises=RecursionError, reason="bug: json RecursionError escapes StateStore.load"
-)
 def test_deeply_nested_state_file_is_ignored() -> None:
     state = StateStore(_current_dir[-1])
     state.path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
     assert state.load() == {}
 
 
-@pytest.mark.xfail(
-    strict=True, raises=TypeError, reason='bug: {"keys": 5} raises TypeError in KeyVault'
-)
 def test_key_index_with_non_list_keys_is_ignored() -> None:
     (_current_dir[-1] / "sign-in-keys.json").write_text('{"version": 1, "keys": 5}')
     assert KeyVault(_current_dir[-1], keyring_backend=NoKeyring).list_keys() == []
 
 
-@pytest.mark.xfail(
-    strict=True, raises=RecursionError, reason="bug: json RecursionError escapes KeyVault"
-)
 def test_deeply_nested_key_index_is_ignored() -> None:
     (_current_dir[-1] / "sign-in-keys.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
     assert KeyVault(_current_dir[-1], keyring_backend=NoKeyring).list_keys() == []
 
 
-@pytest.mark.xfail(
-    strict=True, raises=UnicodeEncodeError, reason="bug: a lone surrogate makes every save raise"
-)
 def test_lone_surrogate_in_the_file_does_not_break_saving() -> None:
     """``"\\ud800"`` is valid JSON; the file loads as writable, then every save raised
     UnicodeEncodeError (not ProfileFileError), so the window's add/edit failed with a

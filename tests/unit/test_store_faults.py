@@ -24,7 +24,6 @@ import errno
 import json
 import logging
 import os
-import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -174,36 +173,6 @@ def test_config_directory_that_is_really_a_file(tmp_path: Path) -> None:
     StateStore(blocker).save(last_profile="Dev")
     assert blocker.read_bytes() == b"not a directory\n"
     assert listing(tmp_path) == ["xacct-gui"]
-
-
-@pytest.fixture
-def read_only_dir(tmp_path: Path) -> Iterator[Path]:
-    directory = tmp_path / "ro"
-    directory.mkdir()
-    saved_file(directory)
-    directory.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
-        probe = directory / ".probe"
-        try:
-            probe.write_bytes(b"")
-        except PermissionError:
-            yield directory
-        else:
-            probe.unlink()
-            pytest.skip("permissions do not stop writes here (running as root?)")
-    finally:
-        directory.chmod(stat.S_IRWXU)
-
-
-@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
-def test_really_read_only_directory(read_only_dir: Path) -> None:
-    raw = (read_only_dir / FILE_NAME).read_bytes()
-    store = ProfileStore(read_only_dir)
-    loaded = store.load()
-    with pytest.raises(ProfileFileError, match="unchanged"):
-        store.save([*loaded.profiles, make_profile("New", "999999999999")])
-    StateStore(read_only_dir).save(last_profile="Dev")
-    assert_untouched(read_only_dir, raw)
 
 
 # --- unknown newer version ---

@@ -49,7 +49,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # 100,000 of them: one GC-tracked object each, not two
 class Bucket:
     name: str
     created: datetime  # timezone-aware

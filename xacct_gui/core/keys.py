@@ -137,7 +137,9 @@ class KeyVault:
         try:
             data = json.loads(self._index_path.read_text(encoding="utf-8"))
             entries = data.get("keys", []) if isinstance(data, dict) else []
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
+            return {}
+        if not isinstance(entries, list):
             return {}
         keys: dict[str, SignInKey] = {}
         for entry in entries:

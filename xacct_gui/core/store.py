@@ -101,6 +101,10 @@ class ProfileStore:
             return self._read_only(
                 f"{self.path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
             )
+        except (ValueError, RecursionError) as exc:
+            # Valid JSON that Python will not build: an integer longer than
+            # sys.get_int_max_str_digits(), or nesting deeper than the recursion limit.
+            return self._read_only(f"{self.path} cannot be read as a profile file ({exc}).")
         return self._parse(document)
 
     def _read_only(self, problem: str) -> LoadResult:
@@ -151,8 +155,15 @@ class ProfileStore:
             **self._top_level_extra,
             "profiles": [p.to_dict() for p in profiles] + self._invalid_entries,
         }
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         try:
-            write_atomically(self.path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate ("\ud800" in the file) has no UTF-8 form: keep it escaped,
+            # as the file had it, instead of failing every save.
+            text = json.dumps(document, indent=2) + "\n"
+        try:
+            write_atomically(self.path, text)
         except OSError as exc:
             raise ProfileFileError(
                 f"Could not save profiles to {self.path}: {_reason(exc)}. "
@@ -169,7 +180,7 @@ class StateStore:
     def load(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return {}
         return data if isinstance(data, dict) else {}
 

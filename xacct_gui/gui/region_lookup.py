@@ -18,7 +18,10 @@ from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
-MAX_CONCURRENT_LOOKUPS = 8
+# Each lookup is ~1-2 ms of Python (signing, parsing) under the GIL: eight at once kept
+# the GUI thread from the GIL for 55-140 ms at a time on a fast network; two keep it
+# under 25 ms (build_scripts/bench.py), at the cost of a slower fill on slow links.
+MAX_CONCURRENT_LOOKUPS = 2
 BATCH_SIZE = 25
 # GetBucketLocation's answer for the two regions that predate region names.
 _LEGACY_LOCATIONS = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}
@@ -61,9 +64,10 @@ class RegionLookup(QObject):
             self._generation += 1
             return self._generation
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop: pending batches are dropped, running ones stop at their next bucket."""
         self.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
     def _look_up(self, generation: int, client: _SharedClient, names: list[str]) -> None:
         regions: dict[str, str] = {}

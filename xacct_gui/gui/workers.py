@@ -9,6 +9,8 @@ time, so a burst of switches skips every stale request before it touches AWS.
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import itertools
 import logging
 import threading
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.gui.bucket_model import PreparedBuckets
 
 if TYPE_CHECKING:  # importing botocore costs ~0.3 s: keep it off the start-up path
     from xacct_gui.core.aws import AwsService, SwitchResult
@@ -100,6 +103,11 @@ class SwitchWorker(QObject):
         except Exception:  # never let a bad AWS config file kill the thread
             log.exception("could not prepare the AWS service")
             self.ready.emit([])
+        # What is alive now (modules, botocore's service models, Qt wrappers) lives as
+        # long as the app. Freezing it keeps it out of every later full garbage
+        # collection: those hold the GIL, whichever thread runs them, and so stalled the
+        # GUI thread for ~30 ms each with botocore loaded (build_scripts/bench.py).
+        gc.freeze()
 
     @Slot(int, object)
     def run_job(self, job_id: int, job: AwsJob) -> None:
@@ -130,6 +138,12 @@ class SwitchWorker(QObject):
         if not self._latest.is_current(request_id):
             return  # superseded before it started: do not touch AWS at all
         profile = request.profile
+        # Parsing a big bucket list creates objects fast enough to trigger one full
+        # garbage collection after another, each over the growing list and each holding
+        # the GIL, so the GUI thread froze for up to ~100 ms at a time while 100,000
+        # buckets loaded. No collection runs during the call; the next one runs once.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             result = self._get_service().switch(
                 profile,
@@ -138,6 +152,8 @@ class SwitchWorker(QObject):
                 chain=request.chain,
                 renew=request.renew,
             )
+            # Casefolding and sorting by name here, not on the GUI thread.
+            result = dataclasses.replace(result, buckets=PreparedBuckets(result.buckets))
         except Cancelled:
             return
         except MfaCodeRequired as exc:
@@ -151,6 +167,9 @@ class SwitchWorker(QObject):
             error = to_user_error(exc, "assume", AwsContext(role_arn=profile.role_arn))
             self.failed.emit(request_id, str(error), error.code)
             return
+        finally:
+            if collecting:
+                gc.enable()
         self.succeeded.emit(request_id, result)
 
 
@@ -267,14 +286,15 @@ class SwitchController(QObject):
         self.busy_changed.emit(False)
         self.mfa_required.emit(profile, serial)
 
-    def shutdown(self) -> bool:
-        """Cancel, stop the thread and wait for it; True when it stopped in time."""
-        if self._stopped:
-            return True
-        self._stopped = True
-        self.cancel()
-        self._thread.quit()
-        stopped = self._thread.wait(SHUTDOWN_WAIT_MS)
+    def shutdown(self, wait_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Cancel, stop the thread and wait up to ``wait_ms`` for it; True when it has
+        stopped. May be called again to wait longer (a request stuck on a silent network
+        returns only when its timeouts and retries run out)."""
+        if not self._stopped:
+            self._stopped = True
+            self.cancel()
+            self._thread.quit()
+        stopped = self._thread.isFinished() or self._thread.wait(wait_ms)
         if not stopped:
-            log.warning("the AWS worker did not stop within %d ms", SHUTDOWN_WAIT_MS)
+            log.warning("the AWS worker did not stop within %d ms", wait_ms)
         return bool(stopped)
