@@ -509,7 +509,7 @@ def write_standin_aws_files(directory: Path) -> tuple[str, str]:
     credentials = directory / "credentials"
     config.write_text("[default]\nregion = us-east-1\n", encoding="utf-8")
     credentials.write_text(
-        "[default]\naws_access_key_id = AKIABENCHSTANDIN0001\n"
+        "[default]\naws_access_key_id = AKIAFAKEBENCHSTAND01\n"
         "aws_secret_access_key = benchSecretForTheStandInOnly00000000000\n",
         encoding="utf-8",
     )

@@ -87,18 +87,25 @@ class Launch:
 
     # --- headless ---
 
-    def list_buckets(self, name: str, *, as_json: bool) -> int:
-        from xacct_gui.cli import list_buckets
-
+    def _headless_profiles(self) -> LoadResult | None:
+        """Profiles for a headless command, or None after printing the one-line error."""
         try:
             if self._demo_requested:
                 self._start_demo()
             loaded = self._load_profiles()
         except (DemoUnavailable, OSError) as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 1
+            return None
         if not loaded.profiles and loaded.problems:
             print(f"error: {' '.join(loaded.problems[0].split())}", file=sys.stderr)
+            return None
+        return loaded
+
+    def list_buckets(self, name: str, *, as_json: bool) -> int:
+        from xacct_gui.cli import list_buckets
+
+        loaded = self._headless_profiles()
+        if loaded is None:
             return 1
         return list_buckets(
             self.make_service(), loaded.profiles, name, as_json=as_json, where=str(self.store.path)
@@ -108,15 +115,8 @@ class Launch:
         """``--credential-process NAME``: print the role's credentials for botocore/the CLI."""
         from xacct_gui.core.export_env import run_credential_process
 
-        try:
-            if self._demo_requested:
-                self._start_demo()
-            loaded = self._load_profiles()
-        except (DemoUnavailable, OSError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        if not loaded.profiles and loaded.problems:
-            print(f"error: {' '.join(loaded.problems[0].split())}", file=sys.stderr)
+        loaded = self._headless_profiles()
+        if loaded is None:
             return 1
         return run_credential_process(
             self.make_service(),  # holds the KeyVault: keyring sign-in keys work here too
