@@ -20,7 +20,6 @@ from PySide6.QtGui import QBrush, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +46,7 @@ from xacct_gui.core.importers import (
 )
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.color_picker import swatch_icon
+from xacct_gui.gui.dialog_parts import ok_cancel_buttons
 from xacct_gui.gui.profile_dialog import make_error_label
 
 COL_INCLUDE, COL_NAME, COL_STATUS, COL_ROLE, COL_DETAILS = range(5)
@@ -195,13 +195,7 @@ class ImportDialog(QDialog):
         select_none = QPushButton("Tick &none", self)
         select_none.setObjectName("selectNoneButton")
         select_none.clicked.connect(self._tick_none)
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self._buttons.setObjectName("buttonBox")
-        ok_button = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert ok_button is not None  # the box was just built with an Ok button
-        self._ok_button = ok_button
+        self._buttons, self._ok_button = ok_cancel_buttons(self)
         self._buttons.accepted.connect(self.accept)
         self._buttons.rejected.connect(self.reject)
 
@@ -325,14 +319,8 @@ class PasteDialog(QDialog):
         self._status.setObjectName("pasteStatus")
         self._status.setWordWrap(True)
         self._error = make_error_label(self, "pasteError")
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self._buttons.setObjectName("buttonBox")
-        ok_button = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert ok_button is not None
-        ok_button.setText("&Preview…")
-        self._ok_button = ok_button
+        self._buttons, self._ok_button = ok_cancel_buttons(self)
+        self._ok_button.setText("&Preview…")
 
         row = QHBoxLayout()
         row.addWidget(self._open_button)

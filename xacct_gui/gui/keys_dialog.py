@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey, SignInKeyError
+from xacct_gui.gui.dialog_parts import ok_cancel_buttons
 from xacct_gui.gui.profile_dialog import make_error_label
 
 STORAGE_KEYRING = "OS keyring"
@@ -180,13 +181,7 @@ class KeyEditDialog(QDialog):
         self._session_only = QCheckBox(SESSION_ONLY_TEXT, self)
         self._session_only.setObjectName("sessionOnlyCheck")
 
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self._buttons.setObjectName("buttonBox")
-        ok_button = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert ok_button is not None  # the box was just built with an Ok button
-        self._ok_button = ok_button
+        self._buttons, self._ok_button = ok_cancel_buttons(self)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

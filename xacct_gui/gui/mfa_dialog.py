@@ -10,7 +10,6 @@ from PySide6.QtCore import QRegularExpression, Qt, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from xacct_gui.core.profiles import check_mfa_code
+from xacct_gui.gui.dialog_parts import ok_cancel_buttons
 
 CODE_LENGTH = 6
 SHARED_SESSION_TEXT = (
@@ -92,13 +92,7 @@ class MfaCodeDialog(QDialog):
         )
         prompt.setBuddy(self._edit)
 
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self._buttons.setObjectName("buttonBox")
-        ok_button = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert ok_button is not None  # the box was just built with an Ok button
-        self._ok_button = ok_button
+        self._buttons, self._ok_button = ok_cancel_buttons(self)
         self._ok_button.setDefault(True)
 
         layout = QVBoxLayout(self)

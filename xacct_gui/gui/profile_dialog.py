@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -43,6 +42,7 @@ from xacct_gui.core.profiles import (
     validate_fields,
 )
 from xacct_gui.gui.color_picker import ColorPicker
+from xacct_gui.gui.dialog_parts import ok_cancel_buttons
 
 # Offered in the region list; any other region can be typed.
 COMMON_REGIONS = (
@@ -252,13 +252,7 @@ class ProfileDialog(QDialog):
             "Passed as SourceIdentity: recorded in CloudTrail and kept across chained roles."
             " Only if the role's trust policy allows sts:SetSourceIdentity."
         )
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self._buttons.setObjectName("buttonBox")
-        ok_button = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert ok_button is not None  # the box was just built with an Ok button
-        self._ok_button = ok_button
+        self._buttons, self._ok_button = ok_cancel_buttons(self)
         self._fields: dict[str, QWidget] = {
             "name": self._name,
             "account_id": self._account,
