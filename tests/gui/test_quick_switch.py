@@ -10,7 +10,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLineEdit, QListView, QWidget
 from pytestqt.qtbot import QtBot
 
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile
+from tests.gui.many_profiles import expected_matches, make_profiles
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.quick_switch import (
     KIND_HEADER,
     KIND_PROFILE,
@@ -19,40 +20,6 @@ from xacct_gui.gui.quick_switch import (
     RecentShortcuts,
 )
 from xacct_gui.gui.role_switcher import PROFILE_NAME_ROLE
-
-# Any popup makes the offscreen platform say it cannot raise windows or grab the
-# keyboard; harmless there, so not a failure.
-pytestmark = pytest.mark.qt_log_ignore(
-    r"This plugin does not support raise\(\)",
-    r"This plugin does not support grabbing the keyboard",
-)
-
-COUNT = 1000
-ENVS = ("dev", "test", "stage", "prod")
-TEAMS = ("payments", "search", "identity", "data", "web")
-ROLES = ("Admin", "ReadOnly", "DeveloperAccess", "team/ops/Deployer")
-COLOURS = (*CONSOLE_COLORS, "#123456")
-
-
-def make_profiles(count: int = COUNT) -> tuple[RoleProfile, ...]:
-    return tuple(
-        RoleProfile(
-            name=f"{TEAMS[i % 5]}-{ENVS[i % 4]}-{i:04d}",
-            account_id=f"{100000000000 + i * 7919:012d}",
-            role_name=ROLES[i % 4],
-            color=COLOURS[i % len(COLOURS)],
-        )
-        for i in range(count)
-    )
-
-
-def expected_matches(profiles: tuple[RoleProfile, ...], query: str) -> list[str]:
-    words = query.lower().split()
-    return [
-        p.name
-        for p in profiles
-        if all(w in p.name.lower() or w in p.account_id or w in p.role_name.lower() for w in words)
-    ]
 
 
 @pytest.fixture
