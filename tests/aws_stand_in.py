@@ -6,6 +6,11 @@ enough of the STS query API (GetSessionToken, AssumeRole) and S3 ListBuckets to
 drive the app's real botocore calls over loopback, and records every request
 (action, parameters and the access key that signed it) so tests can assert on
 what was sent.
+
+ListBuckets pages the way AWS does (``max-buckets``, at most 10,000 a page, the rest
+behind a ``ContinuationToken``), so the benchmark (build_scripts/bench) also serves its
+100,000-bucket account from here, with dates and regions of its own
+(:class:`ListedBucket`) and keep-alive connections.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import itertools
 import secrets
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +33,16 @@ class Recorded:
     action: str
     params: dict[str, str]
     signer: str  # access key ID in the Authorization header
+
+
+@dataclass(frozen=True)
+class ListedBucket:
+    """A bucket with its own creation date (timezone-aware) and region, listed as AWS
+    lists them (``BucketRegion``); a plain name gets a made-up date and no region."""
+
+    name: str
+    created: datetime
+    region: str | None = None
 
 
 @dataclass
@@ -47,17 +62,30 @@ class StandIn:
     duration: timedelta = timedelta(hours=1)  # when the request names no DurationSeconds
     # Long-term keys the stand-in accepts: access key ID -> account.
     users: dict[str, str] = field(default_factory=dict)
-    buckets: dict[str, list[str]] = field(default_factory=dict)  # account -> names
+    # account -> its buckets, by name or with dates and regions. Treat a listing as fixed
+    # once served (assign a new list to change it): it is rendered to XML only once.
+    buckets: dict[str, Sequence[str | ListedBucket]] = field(default_factory=dict)
+    page_limit: int = 10_000  # ListBuckets page size when asked for more, as AWS caps it
+    # HTTP/1.1 keep-alive, as real endpoints serve botocore's connection pool; off by
+    # default, so every request comes on a connection of its own.
+    keep_alive: bool = False
     # Optional hook to answer a request differently (e.g. an error).
     override: Callable[[Recorded], tuple[int, str] | None] | None = None
     requests: list[Recorded] = field(default_factory=list)
     issued: dict[str, Issued] = field(default_factory=dict)
     _counter: Any = field(default_factory=lambda: itertools.count(1))
+    _rendered: dict[str, tuple[Sequence[str | ListedBucket], list[str]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __enter__(self) -> StandIn:
         stand_in = self
+        for account in self.buckets:  # render before the first request is timed
+            self._listing(account)
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if stand_in.keep_alive else "HTTP/1.0"
+
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass
 
@@ -95,7 +123,7 @@ class StandIn:
     @property
     def endpoint_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def actions(self) -> list[str]:
         return [r.action for r in self.requests]
@@ -124,8 +152,30 @@ class StandIn:
             issued = self._issue(account, f"arn:aws:sts::{account}:assumed-role/{role}/{session}")
             return 200, _credentials_xml("AssumeRole", issued, self._lifetime(request))
         if request.action == "ListBuckets":
-            return 200, _buckets_xml(self.buckets.get(caller, []))
+            return self._list_buckets(caller, request.params)
         return _error(400, "InvalidAction", request.action)
+
+    def _list_buckets(self, account: str, params: dict[str, str]) -> tuple[int, str]:
+        try:
+            size = min(int(params.get("max-buckets", self.page_limit)), self.page_limit)
+            start = int(params.get("continuation-token", "0"))
+        except ValueError:
+            size, start = 0, 0
+        if size < 1 or start < 0:
+            return _error(400, "InvalidArgument", "bad max-buckets or continuation-token")
+        listing = self._listing(account)
+        end = start + size
+        token = f"<ContinuationToken>{end}</ContinuationToken>" if end < len(listing) else ""
+        return 200, _buckets_xml(listing[start:end], token)
+
+    def _listing(self, account: str) -> list[str]:
+        """The account's <Bucket> elements, rendered once per listing."""
+        source = self.buckets.get(account, ())
+        cached = self._rendered.get(account)
+        if cached is None or cached[0] is not source or len(cached[1]) != len(source):
+            cached = (source, [_bucket_xml(i, entry) for i, entry in enumerate(source)])
+            self._rendered[account] = cached
+        return cached[1]
 
     def _lifetime(self, request: Recorded) -> timedelta:
         asked = request.params.get("DurationSeconds")
@@ -168,15 +218,24 @@ def _credentials_xml(action: str, issued: Issued, duration: timedelta) -> str:
     )
 
 
-def _buckets_xml(names: list[str]) -> str:
-    items = "".join(
-        f"<Bucket><Name>{n}</Name><CreationDate>2024-01-0{i % 9 + 1}T00:00:00.000Z"
-        "</CreationDate></Bucket>"
-        for i, n in enumerate(names)
+def _bucket_xml(index: int, entry: str | ListedBucket) -> str:
+    if isinstance(entry, str):
+        return (
+            f"<Bucket><Name>{entry}</Name><CreationDate>2024-01-0{index % 9 + 1}T00:00:00.000Z"
+            "</CreationDate></Bucket>"
+        )
+    created = entry.created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    region = f"<BucketRegion>{entry.region}</BucketRegion>" if entry.region else ""
+    return (
+        f"<Bucket><Name>{entry.name}</Name><CreationDate>{created}</CreationDate>{region}</Bucket>"
     )
+
+
+def _buckets_xml(items: Sequence[str], token: str = "") -> str:
     return (
         '<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
-        f"<Owner><ID>x</ID></Owner><Buckets>{items}</Buckets></ListAllMyBucketsResult>"
+        f"<Owner><ID>x</ID></Owner><Buckets>{''.join(items)}</Buckets>{token}"
+        "</ListAllMyBucketsResult>"
     )
 
 
