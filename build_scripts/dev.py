@@ -7,7 +7,7 @@
     python3 build_scripts/dev.py test [pytest args] lint, then pytest
     python3 build_scripts/dev.py build [--onefile] [--debug-console]
                                                    double-click bundle for this OS + archive
-    python3 build_scripts/dev.py bench [args]      benchmarks (build_scripts/bench.py)
+    python3 build_scripts/dev.py bench [args]      benchmarks (build_scripts/bench/)
 
 Every command first makes sure `.venv` at the repository root exists and holds an
 editable install with the extras the command needs. Only the standard library is
@@ -54,13 +54,15 @@ usage: python3 build_scripts/dev.py COMMAND [ARGS...]
 commands:
   demo [app args]     install with the "demo" extra, run `python -m xacct_gui --demo`
   run [app args]      base install, run `python -m xacct_gui`
-  lint                install with the "dev" extra, run ruff check, ruff format --check, mypy
+  lint                install with the "dev" extra, run ruff check, ruff format --check,
+                      mypy (the app and the benchmarks)
   test [pytest args]  lint, then pytest (extra args go to pytest)
   build [--onefile] [--debug-console] [--clean]
                       install with the "build" and "demo" extras, build the PyInstaller
                       bundle for this OS into dist/, smoke-test it, print its size and
                       start-up time, write the archive (see docs/packaging.md)
-  bench [args]        install with the "dev" extra, run build_scripts/bench.py
+  bench [args]        install with the "dev" extra, run the benchmarks in build_scripts/bench
+                      (`bench --help`; `bench switcher` for the switcher and palette)
 
 The virtual environment is .venv at the repository root. pip runs only when
 pyproject.toml changed or the command needs an extra that is not installed yet;
@@ -233,7 +235,12 @@ def lint_steps(python: Path) -> list[tuple[str, list[str]]]:
     return [
         ("ruff check", [py, "-m", "ruff", "check", "."]),
         ("ruff format --check", [py, "-m", "ruff", "format", "--check", "."]),
-        ("mypy xacct_gui", [py, "-m", "mypy", "xacct_gui"]),
+        # As packages (-p) so mypy names the bench's modules as they import each other
+        # (build_scripts.bench.*), although build_scripts itself has no __init__.py.
+        (
+            "mypy xacct_gui build_scripts.bench",
+            [py, "-m", "mypy", "-p", "xacct_gui", "-p", "build_scripts.bench"],
+        ),
     ]
 
 
@@ -278,7 +285,8 @@ def cmd_build(args: list[str]) -> int:
 
 def cmd_bench(args: list[str]) -> int:
     python = ensure_venv(["dev"])
-    cmd = [str(python), str(REPO_ROOT / "build_scripts" / "bench.py"), *strip_separator(args)]
+    # The package's directory is runnable (its __main__.py), like a script.
+    cmd = [str(python), str(REPO_ROOT / "build_scripts" / "bench"), *strip_separator(args)]
     log("running " + " ".join(cmd[1:]))
     return subprocess.call(cmd, cwd=REPO_ROOT)
 

@@ -1,7 +1,7 @@
-#!/usr/bin/env python3
-"""How the role switcher, its search and the Ctrl+K palette feel with many profiles (issue 5).
+"""Command ``switcher``: how the role switcher, its search and the Ctrl+K palette feel with
+many profiles.
 
-    .venv/bin/python build_scripts/bench_switcher.py [--count 1000] [--runs 15]
+    .venv/bin/python build_scripts/bench switcher [--count 1000] [--runs 15]
 
 Prints the median (and the slowest run) in milliseconds for:
 
@@ -29,30 +29,23 @@ import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:  # runnable from a checkout without an install
-    sys.path.insert(0, str(REPO_ROOT))
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from PySide6.QtCore import (  # noqa: E402
+from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
     Qt,
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QGuiApplication  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget  # noqa: E402
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile  # noqa: E402
-from xacct_gui.core.recent import SearchIndex  # noqa: E402
-from xacct_gui.gui.color_picker import swatch_icon  # noqa: E402
-from xacct_gui.gui.quick_switch import QuickSwitchPalette  # noqa: E402
-from xacct_gui.gui.role_switcher import PROFILE_NAME_ROLE, RoleSwitcher  # noqa: E402
+from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile
+from xacct_gui.core.recent import SearchIndex
+from xacct_gui.gui.color_picker import swatch_icon
+from xacct_gui.gui.quick_switch import QuickSwitchPalette
+from xacct_gui.gui.role_switcher import PROFILE_NAME_ROLE, RoleSwitcher
 
 TARGET_MS = 50.0
 ENVS = ("dev", "test", "stage", "prod")
@@ -247,7 +240,12 @@ def _ms(action: Callable[[], object]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    parser = argparse.ArgumentParser(
+        prog="bench switcher",
+        description="How the role switcher, its search and the Ctrl+K palette feel with "
+        "many profiles.",
+    )
     parser.add_argument("--count", type=int, default=1000, help="profiles (default 1000)")
     parser.add_argument("--runs", type=int, default=15, help="runs per figure (default 15)")
     parser.add_argument(
@@ -256,7 +254,3 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ok = bench(args.count, args.runs)
     return 0 if ok or not args.fail_on_miss else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
