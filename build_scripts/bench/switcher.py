@@ -136,7 +136,8 @@ def bench(count: int, runs: int) -> bool:
     _app = QApplication.instance() or QApplication(sys.argv[:1])
     profiles = make_profiles(count)
     queries = (*QUERIES, profiles[count // 3].account_id[:6])
-    recent = [profiles[i].name for i in (count // 2, 7, count - 1, 42, 3)]
+    # Wrapped so a small --count still works; the same five for 43 profiles or more.
+    recent = [profiles[i % count].name for i in (count // 2, 7, count - 1, 42, 3)]
     figures = Figures()
 
     window = QWidget()
@@ -252,5 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         "--fail-on-miss", action="store_true", help="exit 1 when a figure misses the target"
     )
     args = parser.parse_args(argv)
+    if args.count < 1 or args.runs < 1:
+        parser.error("--count and --runs must be at least 1")
     ok = bench(args.count, args.runs)
     return 0 if ok or not args.fail_on_miss else 1
