@@ -28,15 +28,12 @@ from xacct_gui.core.importers import ImportItem, preview_aws_config, preview_esr
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.export_dialog import ExportDialog, display_path
 from xacct_gui.gui.import_dialog import (
-    COL_DETAILS,
-    COL_INCLUDE,
-    COL_NAME,
-    COL_STATUS,
     ImportDialog,
     PasteDialog,
     run_aws_config_import,
     run_esr_import,
 )
+from xacct_gui.gui.import_preview import COL_DETAILS, COL_INCLUDE, COL_NAME, COL_STATUS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MIXED = FIXTURES / "aws_config_mixed.ini"
