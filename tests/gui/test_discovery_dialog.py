@@ -26,9 +26,9 @@ from xacct_gui.gui.discovery_dialog import (
     COL_COLOR,
     COL_NAME,
     COL_STATUS,
-    RULE_TEXT,
     DiscoveryDialog,
 )
+from xacct_gui.gui.discovery_rules import RULE_TEXT
 
 ACCOUNTS = [
     ("111111111111", "Payments Prod"),
