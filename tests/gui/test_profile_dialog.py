@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile, text_color_for
-from xacct_gui.gui.color_picker import ColorPicker, swatch_icon
-from xacct_gui.gui.profile_dialog import CHAIN_NOTE_TEXT, DEFAULT_DURATION_TEXT, ProfileDialog
+from xacct_gui.gui.color_picker import ColorPicker
+from xacct_gui.gui.profile_dialog import ProfileDialog
+from xacct_gui.gui.profile_fields import DEFAULT_DURATION_TEXT
+from xacct_gui.gui.source_chooser import CHAIN_NOTE_TEXT
+from xacct_gui.gui.widgets.swatches import swatch_icon
 
 W = TypeVar("W", bound=QWidget)
 MakeDialog = Callable[..., ProfileDialog]
