@@ -3,6 +3,7 @@ and palette tests (the matcher is spelled out, not the app's, so it can disagree
 
 from __future__ import annotations
 
+from tests.factories import make_profile
 from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile
 
 COUNT = 1000
@@ -14,11 +15,12 @@ COLOURS = (*CONSOLE_COLORS, "#123456")
 
 def make_profiles(count: int = COUNT) -> tuple[RoleProfile, ...]:
     return tuple(
-        RoleProfile(
-            name=f"{TEAMS[i % 5]}-{ENVS[i % 4]}-{i:04d}",
+        make_profile(
+            f"{TEAMS[i % 5]}-{ENVS[i % 4]}-{i:04d}",
             account_id=f"{100000000000 + i * 7919:012d}",
             role_name=ROLES[i % 4],
             color=COLOURS[i % len(COLOURS)],
+            region=None,
         )
         for i in range(count)
     )

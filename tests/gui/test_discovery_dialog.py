@@ -17,18 +17,18 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.factories import make_profile
 from tests.gui.test_profile_dialog import child, click, type_text
 from xacct_gui.core.discovery import DEFAULT_ROLE_NAME, DEFAULT_RULES, ColorRule, Source
-from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.discovery_dialog import (
     COL_ACCOUNT,
     COL_ADD,
     COL_COLOR,
     COL_NAME,
     COL_STATUS,
-    RULE_TEXT,
     DiscoveryDialog,
 )
+from xacct_gui.gui.discovery_rules import RULE_TEXT
 
 ACCOUNTS = [
     ("111111111111", "Payments Prod"),
@@ -37,13 +37,19 @@ ACCOUNTS = [
     ("444444444444", "Shared Services"),
     ("555555555555", "Web Staging"),
 ]
-MINE = RoleProfile(name="Prod (mine)", account_id="111111111111", role_name=DEFAULT_ROLE_NAME)
-READER = RoleProfile(
-    name="Org reader",
+MINE = make_profile(
+    "Prod (mine)",
+    account_id="111111111111",
+    role_name=DEFAULT_ROLE_NAME,
+    color="blue",
+    region=None,
+)
+READER = make_profile(
+    "Org reader",
     account_id="999999999999",
     role_name="OrgReader",
+    color="blue",
     source_profile="corp",
-    region="eu-west-1",
 )
 SOURCES = [
     ("Through “Org reader”", Source.through(READER)),

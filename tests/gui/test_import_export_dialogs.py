@@ -22,40 +22,24 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.factories import make_profile
 from tests.gui.test_profile_dialog import child, click, paste
 from xacct_gui.core.exporters import BACKUP_MARKER, ConfigWritePlan
 from xacct_gui.core.importers import ImportItem, preview_aws_config, preview_esr_config
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.export_dialog import ExportDialog, display_path
 from xacct_gui.gui.import_dialog import (
-    COL_DETAILS,
-    COL_INCLUDE,
-    COL_NAME,
-    COL_STATUS,
     ImportDialog,
     PasteDialog,
     run_aws_config_import,
     run_esr_import,
 )
+from xacct_gui.gui.import_preview import COL_DETAILS, COL_INCLUDE, COL_NAME, COL_STATUS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MIXED = FIXTURES / "aws_config_mixed.ini"
 CRLF = FIXTURES / "aws_config_crlf.ini"
 ESR = FIXTURES / "esr_config.ini"
-
-
-def profile(name: str = "Dev", **changes: Any) -> RoleProfile:
-    data: dict[str, Any] = {
-        "name": name,
-        "account_id": "222222222222",
-        "role_name": "DeveloperAccess",
-        "external_id": "DeveloperAccess",
-        "color": "green",
-        "source_profile": "work",
-        "region": "eu-west-1",
-    }
-    data.update(changes)
-    return RoleProfile.from_dict(data)
 
 
 def mixed_items(existing: list[RoleProfile]) -> list[ImportItem]:
@@ -106,7 +90,16 @@ def click_checkbox(qtbot: QtBot, dialog: ImportDialog, row: int) -> None:
 def test_import_dialog_lists_every_profile_with_its_status(
     make_import: Callable[..., ImportDialog],
 ) -> None:
-    existing = [profile(), profile("Test", account_id="333333333333", role_name="Tester")]
+    existing = [
+        make_profile(external_id="DeveloperAccess", source_profile="work"),
+        make_profile(
+            "Test",
+            account_id="333333333333",
+            role_name="Tester",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        ),
+    ]
     items = mixed_items(existing)
     dialog = make_import(items=items, source="/home/me/.aws/config")
     table = child(dialog, QTableWidget, "importTable")
@@ -127,7 +120,16 @@ def test_import_dialog_lists_every_profile_with_its_status(
 def test_new_and_changed_are_ticked_invalid_and_unchanged_cannot_be(
     make_import: Callable[..., ImportDialog],
 ) -> None:
-    existing = [profile(), profile("Test", account_id="333333333333", role_name="Tester")]
+    existing = [
+        make_profile(external_id="DeveloperAccess", source_profile="work"),
+        make_profile(
+            "Test",
+            account_id="333333333333",
+            role_name="Tester",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        ),
+    ]
     items = mixed_items(existing)
     dialog = make_import(items=items)
     importable = [item for item in items if item.status in ("new", "changed")]
@@ -241,7 +243,9 @@ def accept_all(dialog: QDialog) -> int:
 def test_aws_config_import_flow_writes_nothing(tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.write_bytes(MIXED.read_bytes())
-    existing = [profile(region="us-east-1")]
+    existing = [
+        make_profile(region="us-east-1", external_id="DeveloperAccess", source_profile="work")
+    ]
     seen: list[QDialog] = []
 
     def run(dialog: QDialog) -> int:
@@ -298,7 +302,15 @@ def test_aws_config_import_defaults_to_aws_config_file(
 
 
 def test_esr_import_flow(qtbot: QtBot) -> None:
-    existing = [profile("anotheraccount", account_id="987654321987", role_name="anotherrole")]
+    existing = [
+        make_profile(
+            "anotheraccount",
+            account_id="987654321987",
+            role_name="anotherrole",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        )
+    ]
     steps: list[str] = []
 
     def run(dialog: QDialog) -> int:
@@ -356,7 +368,15 @@ def config_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_export(qtbot: QtBot, config_file: Path) -> Callable[..., ExportDialog]:
     def make(**kwargs: Any) -> ExportDialog:
-        kwargs.setdefault("profiles", [profile(), profile("Prod", color="red")])
+        kwargs.setdefault(
+            "profiles",
+            [
+                make_profile(external_id="DeveloperAccess", source_profile="work"),
+                make_profile(
+                    "Prod", color="red", external_id="DeveloperAccess", source_profile="work"
+                ),
+            ],
+        )
         kwargs.setdefault("config_path", config_file)
         dialog = ExportDialog(**kwargs)
         qtbot.addWidget(dialog)
@@ -499,7 +519,12 @@ def test_export_skips_sign_in_key_profiles_and_says_so(
     make_export: Callable[..., ExportDialog],
 ) -> None:
     dialog = make_export(
-        profiles=[profile("Keyed", source_key="alice")], initial_format="aws-config"
+        profiles=[
+            make_profile(
+                "Keyed", source_key="alice", external_id="DeveloperAccess", source_profile="work"
+            )
+        ],
+        initial_format="aws-config",
     )
     notes = child(dialog, QLabel, "exportNotes").text()
     assert "Not exported: Keyed" in notes

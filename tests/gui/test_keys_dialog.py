@@ -8,8 +8,6 @@ from typing import Any
 
 import keyring.backends.fail
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,45 +21,16 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_profile_dialog import child, click, key_click, type_text
+from tests.memory_keyring import MemoryKeyring
 from xacct_gui.core.keys import KEYRING_SERVICE, KeyCredentials, KeyVault, SignInKey
-from xacct_gui.gui.keys_dialog import (
-    SESSION_ONLY_TEXT,
-    STORAGE_KEYRING,
-    STORAGE_SESSION,
-    KeyEditDialog,
-    SignInKeysDialog,
-)
+from xacct_gui.gui.key_editor import SESSION_ONLY_TEXT, KeyEditDialog
+from xacct_gui.gui.keys_dialog import STORAGE_KEYRING, STORAGE_SESSION, SignInKeysDialog
 
 ACCESS_KEY_1 = "AKIAIOSFODNN7EXAMPLE"
 SECRET_1 = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 ACCESS_KEY_2 = "AKIAI44QH8DHBEXAMPLE"
 SECRET_2 = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
 MFA = "arn:aws:iam::111111111111:mfa/alice"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps entries in a dict: a real backend as far as the vault can tell."""
-
-    priority = 1  # keyring reads it from the class
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
-
-
-# Defining the class registered it with keyring's backend discovery; take it out so
-# keyring.get_keyring() elsewhere in the suite never picks this test double.
-KeyringBackend._classes.discard(MemoryKeyring)
 
 
 def stored_secrets(backend: MemoryKeyring) -> str:

@@ -21,9 +21,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.factories import make_profile
 from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile, text_color_for
-from xacct_gui.gui.color_picker import ColorPicker, swatch_icon
-from xacct_gui.gui.profile_dialog import CHAIN_NOTE_TEXT, DEFAULT_DURATION_TEXT, ProfileDialog
+from xacct_gui.gui.color_picker import ColorPicker
+from xacct_gui.gui.profile_dialog import ProfileDialog
+from xacct_gui.gui.profile_fields import DEFAULT_DURATION_TEXT
+from xacct_gui.gui.source_chooser import CHAIN_NOTE_TEXT
+from xacct_gui.gui.widgets.swatches import swatch_icon
 
 W = TypeVar("W", bound=QWidget)
 MakeDialog = Callable[..., ProfileDialog]
@@ -356,21 +360,19 @@ def test_malformed_arn_gets_the_arn_rule(qtbot: QtBot, make_dialog: MakeDialog) 
 
 
 def existing_profile() -> RoleProfile:
-    return RoleProfile.from_dict(
-        {
-            "name": "Test",
-            "account_id": "333333333333",
-            "role_name": "team/Tester",
-            "external_id": "TestExternal",
-            "color": "#123abc",
-            "source_profile": "work",
-            "region": "ap-southeast-2",
-            "mfa_serial": "arn:aws:iam::111111111111:mfa/alice",
-            "session_name": "alice-test",
-            "duration_seconds": 3600,
-            "notes": "kept by a newer version",
-            "tags": ["qa"],
-        }
+    return make_profile(
+        "Test",
+        account_id="333333333333",
+        role_name="team/Tester",
+        external_id="TestExternal",
+        color="#123abc",
+        source_profile="work",
+        region="ap-southeast-2",
+        mfa_serial="arn:aws:iam::111111111111:mfa/alice",
+        session_name="alice-test",
+        duration_seconds=3600,
+        notes="kept by a newer version",
+        tags=["qa"],
     )
 
 

@@ -12,14 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.many_profiles import expected_matches, make_profiles
 from xacct_gui.core.profiles import RoleProfile
-from xacct_gui.gui.quick_switch import (
-    KIND_HEADER,
-    KIND_PROFILE,
-    KIND_SEPARATOR,
-    QuickSwitchPalette,
-    RecentShortcuts,
-)
-from xacct_gui.gui.role_switcher import PROFILE_NAME_ROLE
+from xacct_gui.gui.item_roles import PROFILE_NAME_ROLE
+from xacct_gui.gui.quick_switch import QuickSwitchPalette
+from xacct_gui.gui.recent_shortcuts import RecentShortcuts
+from xacct_gui.gui.role_results import KIND_HEADER, KIND_PROFILE, KIND_SEPARATOR
 
 
 @pytest.fixture

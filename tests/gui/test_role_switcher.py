@@ -12,17 +12,17 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.many_profiles import COUNT, expected_matches, make_profiles
 from xacct_gui.core.profiles import RoleProfile
-from xacct_gui.gui.quick_switch import (
+from xacct_gui.gui.item_roles import PROFILE_NAME_ROLE, SHORTCUT_HINT_ROLE
+from xacct_gui.gui.role_results import (
     ALL_HEADER,
     KIND_EMPTY,
     KIND_HEADER,
     KIND_PROFILE,
     KIND_SEPARATOR,
     RECENT_HEADER,
-    SHORTCUT_HINT_ROLE,
-    RoleSearchPopup,
 )
-from xacct_gui.gui.role_switcher import PROFILE_NAME_ROLE, RoleSwitcher
+from xacct_gui.gui.role_search import RoleSearchPopup
+from xacct_gui.gui.role_switcher import RoleSwitcher
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ want more, so a sixth "custom" swatch holds any ``#rrggbb`` they pick.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -19,46 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from xacct_gui.core.profiles import CONSOLE_COLORS, check_color, color_hex, text_color_for
+from xacct_gui.gui.widgets.swatches import border_for, swatch_icon
+
+# swatch_icon is imported from here by the tray; its home is widgets.swatches.
+__all__ = ["CHECK_MARK", "SWATCH_SIZE", "ColorPicker", "swatch_icon"]
 
 SWATCH_SIZE = 28
 CHECK_MARK = "✓"
-# How much darker than the fill the outline is (QColor.darker factor): enough
-# to keep pale console colours visible on a white window.
-_BORDER_DARKER = 150
-
-
-def _border_for(hex_color: str) -> str:
-    return QColor(hex_color).darker(_BORDER_DARKER).name()
-
-
-def _swatch_pixmap(hex_color: str, size: int, ratio: float) -> QPixmap:
-    pixmap = QPixmap(round(size * ratio), round(size * ratio))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(_border_for(hex_color)), 1))
-        painter.setBrush(QColor(hex_color))
-        # Inset by half the pen width so the outline is not clipped.
-        rect = QRectF(0.5, 0.5, size - 1, size - 1)
-        radius = size / 5
-        painter.drawRoundedRect(rect, radius, radius)
-    finally:
-        painter.end()
-    return pixmap
-
-
-def swatch_icon(hex_color: str, size: int = 16) -> QIcon:
-    """A rounded square filled with ``hex_color`` (or a console colour name), thinly outlined.
-
-    Holds a 1x and a 2x pixmap so the swatch stays crisp on high-DPI screens.
-    """
-    hex_value = color_hex(hex_color)
-    icon = QIcon()
-    for ratio in (1.0, 2.0):
-        icon.addPixmap(_swatch_pixmap(hex_value, size, ratio))
-    return icon
 
 
 class _Swatch(QToolButton):
@@ -85,7 +52,7 @@ class _Swatch(QToolButton):
         self.setAccessibleName(label)
         self.setStyleSheet(
             f"QToolButton {{ background-color: {fill}; color: {text_color_for(fill)};"
-            f" border: 1px solid {_border_for(fill)}; border-radius: 4px; font-weight: bold; }}"
+            f" border: 1px solid {border_for(fill)}; border-radius: 4px; font-weight: bold; }}"
             f" QToolButton:checked {{ border-width: 2px; }}"
             " QToolButton:focus { border-color: palette(highlight); border-width: 2px; }"
         )

@@ -13,19 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,15 +37,15 @@ from xacct_gui.core.discovery import (
     Source,
     build_candidates,
 )
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile, check_color, check_role_name
-from xacct_gui.gui.color_picker import swatch_icon
+from xacct_gui.core.profiles import RoleProfile, check_role_name
+from xacct_gui.gui.discovery_rules import ColorRulesEditor
+from xacct_gui.gui.item_roles import ACCOUNT_ID_ROLE
+from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
+from xacct_gui.gui.widgets.swatches import SwatchCache
 
 # Preview columns.
 COL_ADD, COL_NAME, COL_ACCOUNT, COL_COLOR, COL_STATUS = range(5)
-# Rule columns.
-RULE_TEXT, RULE_COLOR = range(2)
 STATUS_NEW = "new"
-_ERROR_BRUSH = QBrush(QColor("#f8d7da"))
 
 AccountLike = Account | tuple[str, str]
 
@@ -63,22 +58,6 @@ def status_text(candidate: Candidate) -> str:
     if candidate.existing is None:
         return STATUS_NEW
     return f"already there as “{candidate.existing}”"
-
-
-class _ColorCombo(QComboBox):
-    """The console's five colours with swatches; editable so ``#rrggbb`` works too."""
-
-    def __init__(self, color: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setEditable(True)
-        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for name in CONSOLE_COLORS:
-            self.addItem(swatch_icon(name), name)
-        self.setCurrentText(color)
-        self.setToolTip("A console colour name or #rrggbb")
-
-    def color(self) -> str:
-        return self.currentText().strip()
 
 
 class DiscoveryDialog(QDialog):
@@ -107,7 +86,9 @@ class DiscoveryDialog(QDialog):
         # rule does not silently tick them again.
         self._unticked: set[str] = set()
         self._filling = False
-        self._swatches: dict[str, QIcon] = {}
+        # Painting two pixmaps per row made each keystroke cost ~0.1 s with 1,000
+        # accounts; a handful of colours repeat, so each is painted once.
+        self._swatches = SwatchCache()
 
         layout = QVBoxLayout(self)
         found = QLabel(self)
@@ -144,7 +125,9 @@ class DiscoveryDialog(QDialog):
         form.addRow("Assume &with:", self._source_combo)
         layout.addLayout(form)
 
-        layout.addWidget(self._build_rules(rules, fallback_color))
+        self._rules = ColorRulesEditor(self, rules=rules, fallback_color=fallback_color)
+        self._rules.changed.connect(self._recompute)
+        layout.addWidget(self._rules)
 
         self._preview = QTableWidget(0, 5, self)
         self._preview.setObjectName("previewTable")
@@ -158,10 +141,7 @@ class DiscoveryDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self._preview, 1)
 
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self._ok = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self._buttons, self._ok = ok_cancel_buttons(self)
         self._ok.setObjectName("addProfilesButton")
         self._buttons.accepted.connect(self.accept)
         self._buttons.rejected.connect(self.reject)
@@ -175,145 +155,16 @@ class DiscoveryDialog(QDialog):
 
     # --- colour rules ---
 
-    def _build_rules(self, rules: Sequence[ColorRule], fallback_color: str) -> QGroupBox:
-        box = QGroupBox("Colour rules (first match wins; case is ignored)", self)
-        layout = QVBoxLayout(box)
-        self._rule_table = QTableWidget(0, 2, box)
-        self._rule_table.setObjectName("ruleTable")
-        self._rule_table.setHorizontalHeaderLabels(["Account name contains", "Colour"])
-        self._rule_table.verticalHeader().setVisible(False)
-        self._rule_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._rule_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self._rule_table.horizontalHeader()
-        header.setSectionResizeMode(RULE_TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(RULE_COLOR, QHeaderView.ResizeMode.ResizeToContents)
-        self._rule_table.setMinimumHeight(130)
-        layout.addWidget(self._rule_table)
-
-        buttons = QHBoxLayout()
-        for name, text, slot in (
-            ("addRuleButton", "Add rule", self._on_add_rule),
-            ("removeRuleButton", "Remove", self._remove_selected_rule),
-            ("ruleUpButton", "Move up", self._move_rule_up),
-            ("ruleDownButton", "Move down", self._move_rule_down),
-            ("resetRulesButton", "Defaults", self._reset_rules),
-        ):
-            button = QPushButton(text, box)
-            button.setObjectName(name)
-            button.setAutoDefault(False)  # Enter in a rule must not add the profiles
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(QLabel("Any other account:", box))
-        self._fallback = _ColorCombo(fallback_color, box)
-        self._fallback.setObjectName("fallbackColor")
-        self._fallback.currentTextChanged.connect(self._recompute)
-        buttons.addWidget(self._fallback)
-        layout.addLayout(buttons)
-
-        self._set_rules(rules)
-        self._rule_table.itemChanged.connect(self._recompute)
-        return box
-
-    def _set_rules(self, rules: Sequence[ColorRule]) -> None:
-        self._rule_table.blockSignals(True)
-        try:
-            self._rule_table.setRowCount(0)
-            for rule in rules:
-                self._append_rule_row(rule)
-        finally:
-            self._rule_table.blockSignals(False)
-
-    def _append_rule_row(self, rule: ColorRule) -> int:
-        row = self._rule_table.rowCount()
-        self._rule_table.insertRow(row)
-        self._rule_table.setItem(row, RULE_TEXT, QTableWidgetItem(rule.text))
-        combo = _ColorCombo(rule.color, self._rule_table)
-        combo.currentTextChanged.connect(self._recompute)
-        self._rule_table.setCellWidget(row, RULE_COLOR, combo)
-        return row
-
-    def _rule_at(self, row: int) -> ColorRule:
-        item = self._rule_table.item(row, RULE_TEXT)
-        combo = self._rule_table.cellWidget(row, RULE_COLOR)
-        color = combo.color() if isinstance(combo, _ColorCombo) else ""
-        return ColorRule(item.text() if item is not None else "", color)
-
-    def _all_rules(self) -> list[ColorRule]:
-        return [self._rule_at(row) for row in range(self._rule_table.rowCount())]
-
     def rules(self) -> list[ColorRule]:
         """The valid rules, in order (empty rows and bad colours are left out)."""
-        return [rule for rule in self._all_rules() if rule.problem() is None]
+        return self._rules.rules()
 
     def add_rule(self, rule: ColorRule) -> None:
         """Append ``rule`` (the last rule is tried last)."""
-        row = self._append_rule_row(rule)
-        self._rule_table.setCurrentCell(row, RULE_TEXT)
-        self._recompute()
-
-    @Slot()
-    def _on_add_rule(self) -> None:
-        self.add_rule(ColorRule("", FALLBACK_COLOR))
-        # Straight into typing the text: an empty rule is ignored until it has some.
-        item = self._rule_table.item(self._rule_table.currentRow(), RULE_TEXT)
-        if item is not None:
-            self._rule_table.editItem(item)
+        self._rules.add_rule(rule)
 
     def set_rule_color(self, row: int, color: str) -> None:
-        combo = self._rule_table.cellWidget(row, RULE_COLOR)
-        if isinstance(combo, _ColorCombo):
-            combo.setCurrentText(color)
-
-    @Slot()
-    def _remove_selected_rule(self) -> None:
-        row = self._rule_table.currentRow()
-        if row >= 0:
-            self._rule_table.removeRow(row)
-            self._recompute()
-
-    @Slot()
-    def _move_rule_up(self) -> None:
-        self._move_selected_rule(-1)
-
-    @Slot()
-    def _move_rule_down(self) -> None:
-        self._move_selected_rule(1)
-
-    def _move_selected_rule(self, step: int) -> None:
-        row = self._rule_table.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self._rule_table.rowCount():
-            return
-        rules = self._all_rules()
-        rules[row], rules[target] = rules[target], rules[row]
-        self._set_rules(rules)
-        self._rule_table.setCurrentCell(target, RULE_TEXT)
-        self._recompute()
-
-    @Slot()
-    def _reset_rules(self) -> None:
-        self._set_rules(DEFAULT_RULES)
-        self._fallback.setCurrentText(FALLBACK_COLOR)
-        self._recompute()
-
-    def _mark_rule_problems(self) -> None:
-        self._rule_table.blockSignals(True)
-        try:
-            for row, rule in enumerate(self._all_rules()):
-                item = self._rule_table.item(row, RULE_TEXT)
-                if item is None:
-                    continue
-                # A row without text is work in progress (ignored), not an error.
-                problem = rule.problem() if rule.text.strip() else None
-                if problem:
-                    item.setBackground(_ERROR_BRUSH)
-                    item.setToolTip(f"Ignored: {problem}")
-                else:
-                    item.setBackground(QBrush())
-                    item.setToolTip("")
-        finally:
-            self._rule_table.blockSignals(False)
+        self._rules.set_rule_color(row, color)
 
     # --- preview ---
 
@@ -324,8 +175,7 @@ class DiscoveryDialog(QDialog):
         return self._sources[max(0, self._source_combo.currentIndex())][1]
 
     def fallback_color(self) -> str:
-        color = self._fallback.color()
-        return color if check_color(color) is None else FALLBACK_COLOR
+        return self._rules.fallback_color()
 
     @property
     def candidates(self) -> list[Candidate]:
@@ -333,7 +183,7 @@ class DiscoveryDialog(QDialog):
 
     @Slot()
     def _recompute(self) -> None:
-        self._mark_rule_problems()
+        self._rules.mark_problems()
         problem = check_role_name(self.role_name())
         self._role_error.setText(problem or "")
         self._role_error.setVisible(bool(problem))
@@ -362,14 +212,6 @@ class DiscoveryDialog(QDialog):
             self._preview.setUpdatesEnabled(True)
             self._filling = False
 
-    def _swatch(self, color: str) -> QIcon:
-        # Painting two pixmaps per row made each keystroke cost ~0.1 s with 1,000
-        # accounts; a handful of colours repeat, so paint each once.
-        icon = self._swatches.get(color)
-        if icon is None:
-            icon = self._swatches[color] = swatch_icon(color)
-        return icon
-
     def _fill_row(self, row: int, candidate: Candidate) -> None:
         add = QTableWidgetItem()
         if candidate.is_new:
@@ -379,12 +221,12 @@ class DiscoveryDialog(QDialog):
         else:
             add.setFlags(Qt.ItemFlag.NoItemFlags)  # cannot add the same role twice
             add.setCheckState(Qt.CheckState.Unchecked)
-        add.setData(Qt.ItemDataRole.UserRole, candidate.account.id)
+        add.setData(ACCOUNT_ID_ROLE, candidate.account.id)
         profile = candidate.profile
         name = QTableWidgetItem(profile.name)
         if candidate.account.name != profile.name:
             name.setToolTip(f"Account name: {candidate.account.name}")
-        color = QTableWidgetItem(self._swatch(profile.color), profile.color)
+        color = QTableWidgetItem(self._swatches.icon(profile.color), profile.color)
         status = QTableWidgetItem(status_text(candidate))
         for column, item in (
             (COL_ADD, add),
@@ -401,7 +243,7 @@ class DiscoveryDialog(QDialog):
     def _on_preview_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != COL_ADD:
             return
-        account_id = str(item.data(Qt.ItemDataRole.UserRole))
+        account_id = str(item.data(ACCOUNT_ID_ROLE))
         if item.checkState() == Qt.CheckState.Checked:
             self._unticked.discard(account_id)
         else:
@@ -412,7 +254,7 @@ class DiscoveryDialog(QDialog):
         """Tick or untick an account's row, as a click on its box would."""
         for row in range(self._preview.rowCount()):
             item = self._preview.item(row, COL_ADD)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == account_id:
+            if item is not None and item.data(ACCOUNT_ID_ROLE) == account_id:
                 if item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
                     item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
                 return

@@ -18,7 +18,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -42,8 +41,9 @@ from xacct_gui.core.exporters import (
 from xacct_gui.core.importers import default_aws_config_path
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import write_atomically
-from xacct_gui.gui.import_dialog import monospace_font
-from xacct_gui.gui.profile_dialog import make_error_label
+from xacct_gui.gui.widgets.buttons import close_button_box
+from xacct_gui.gui.widgets.fonts import monospace_font
+from xacct_gui.gui.widgets.form_fields import make_error_label
 
 FORMATS: tuple[tuple[ExportFormat, str], ...] = (
     ("esr", "AWS Extend Switch Roles (browser extension)"),
@@ -203,8 +203,7 @@ class ExportDialog(QDialog):
         self._status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._error = make_error_label(self, "exportError")
 
-        self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self._buttons.setObjectName("buttonBox")
+        self._buttons = close_button_box(self)
 
         top = QHBoxLayout()
         top.addWidget(format_label)

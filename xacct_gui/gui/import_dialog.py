@@ -1,9 +1,9 @@
 """Preview and confirm an import of role profiles.
 
-``ImportDialog`` shows one line per profile found (new / changed / unchanged /
-invalid, with the changed fields or the reason) and lets the user choose which
-to import. ``PasteDialog`` collects an "AWS Extend Switch Roles" configuration,
-pasted or read from a file. Nothing is written by either: the flows at the end
+``ImportDialog`` shows one line per profile found (what each line says is
+:mod:`xacct_gui.gui.import_preview`) and lets the user choose which to import.
+``PasteDialog`` collects an "AWS Extend Switch Roles" configuration, pasted or
+read from a file. Nothing is written by either: the flows at the end
 (:func:`run_aws_config_import`, :func:`run_esr_import`) return the merged
 profile list and the caller saves it.
 
@@ -16,13 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QBrush, QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -37,43 +35,23 @@ from xacct_gui.core.importers import (
     ImportItem,
     ImportSourceError,
     apply_import,
-    count_statuses,
     default_aws_config_path,
-    describe_counts,
     preview_aws_config,
     preview_esr_config,
     read_text_file,
 )
 from xacct_gui.core.profiles import RoleProfile
-from xacct_gui.gui.color_picker import swatch_icon
-from xacct_gui.gui.dialog_parts import ok_cancel_buttons
-from xacct_gui.gui.profile_dialog import make_error_label
+from xacct_gui.gui.import_preview import (
+    COL_INCLUDE,
+    import_button_text,
+    preview_row,
+    preview_table,
+    summary_text,
+)
+from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
+from xacct_gui.gui.widgets.fonts import monospace_font
+from xacct_gui.gui.widgets.form_fields import make_error_label, show_error
 
-COL_INCLUDE, COL_NAME, COL_STATUS, COL_ROLE, COL_DETAILS = range(5)
-HEADERS = ("Import", "Name", "Status", "Account / role", "Details")
-
-# How the changed fields are named on screen (RoleProfile.to_dict keys).
-FIELD_LABELS = {
-    "name": "name",
-    "account_id": "account",
-    "role_name": "role",
-    "external_id": "External ID",
-    "color": "colour",
-    "source_profile": "source profile",
-    "region": "region",
-    "mfa_serial": "MFA device",
-    "session_name": "session name",
-    "duration_seconds": "duration",
-    "source_key": "sign-in key",
-    "source_role": "source role",
-    "source_identity": "source identity",
-}
-STATUS_LABELS = {
-    "new": "New",
-    "changed": "Changed",
-    "unchanged": "Unchanged",
-    "invalid": "Invalid",
-}
 ESR_PLACEHOLDER = """[profile Prod]
 aws_account_id = 123456789012
 role_name = Admin
@@ -81,22 +59,6 @@ color = f2b0a9
 region = eu-west-1"""
 MIN_WIDTH = 760
 ACCEPTED = QDialog.DialogCode.Accepted.value
-
-
-def import_button_text(count: int) -> str:
-    return f"Import {count} profile" if count == 1 else f"Import {count} profiles"
-
-
-def status_text(item: ImportItem) -> str:
-    """``Changed: region, colour`` — the status and, for a change, what changes."""
-    label = STATUS_LABELS[item.status]
-    if item.status == "changed" and item.changes:
-        return f"{label}: " + ", ".join(FIELD_LABELS.get(key, key) for key in item.changes)
-    return label
-
-
-def monospace_font() -> QFont:
-    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
 
 class ImportDialog(QDialog):
@@ -174,18 +136,7 @@ class ImportDialog(QDialog):
             f"Profiles found{where}. Tick the ones to import; nothing is saved until you "
             "click Import."
         )
-        self._table = QTableWidget(len(self._items), len(HEADERS), self)
-        self._table.setObjectName("importTable")
-        self._table.setAccessibleName("Profiles to import")
-        self._table.setHorizontalHeaderLabels(list(HEADERS))
-        self._table.verticalHeader().setVisible(False)
-        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.setWordWrap(True)
-        header = self._table.horizontalHeader()
-        for column in (COL_INCLUDE, COL_NAME, COL_STATUS, COL_ROLE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_DETAILS, QHeaderView.ResizeMode.Stretch)
+        self._table = preview_table(self, len(self._items))
         self._summary = QLabel(self)
         self._summary.setObjectName("importSummary")
         self._summary.setWordWrap(True)
@@ -213,36 +164,7 @@ class ImportDialog(QDialog):
     def _fill(self) -> None:
         muted = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         for row, item in enumerate(self._items):
-            include = QTableWidgetItem()
-            if item.importable:
-                include.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                include.setCheckState(Qt.CheckState.Checked)
-                include.setToolTip("Import this profile")
-            else:
-                # Shown but not tickable: there is nothing to import.
-                include.setFlags(Qt.ItemFlag.NoItemFlags)
-                include.setCheckState(Qt.CheckState.Unchecked)
-                include.setToolTip(
-                    "Invalid: cannot be imported"
-                    if item.status == "invalid"
-                    else "Already saved exactly like this"
-                )
-            name = QTableWidgetItem(item.name)
-            if item.profile is not None:
-                name.setIcon(swatch_icon(item.profile.color_hex))
-            status = QTableWidgetItem(status_text(item))
-            role = QTableWidgetItem(
-                f"{item.profile.account_id} / {item.profile.role_name}" if item.profile else ""
-            )
-            where = f"Line {item.line}. " if item.line else ""
-            details = QTableWidgetItem(item.reason)
-            details.setToolTip(where + item.reason if item.reason else where.strip())
-            cells = (include, name, status, role, details)
-            for column, cell in enumerate(cells):
-                if column != COL_INCLUDE:
-                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                if item.status in ("invalid", "unchanged") and column != COL_DETAILS:
-                    cell.setForeground(QBrush(muted))
+            for column, cell in enumerate(preview_row(item, muted)):
                 self._table.setItem(row, column, cell)
         self._table.resizeRowsToContents()
 
@@ -263,21 +185,7 @@ class ImportDialog(QDialog):
 
     def _update(self) -> None:
         chosen = len(self.selected())
-        counts = count_statuses(self._items)
-        total = len(self._items)
-        if total == 0:
-            text = (
-                "No role profiles were found"
-                + (f" in {self._source}" if self._source else "")
-                + ". Only profiles with a role (role_arn, or an account and a role name) "
-                "can be imported."
-            )
-        else:
-            found = "1 profile" if total == 1 else f"{total} profiles"
-            text = f"Found {found}: {describe_counts(self._items)}. {chosen} ticked."
-            if counts["invalid"]:
-                text += " Invalid ones say why in Details."
-        self._summary.setText(text)
+        self._summary.setText(summary_text(self._items, chosen, self._source))
         self._ok_button.setText(import_button_text(chosen))
         self._ok_button.setEnabled(chosen > 0)
 
@@ -376,8 +284,7 @@ class PasteDialog(QDialog):
         self._editor.setPlainText(text)
 
     def _show_error(self, message: str | None) -> None:
-        self._error.setText(message or "")
-        self._error.setVisible(message is not None)
+        show_error(self._error, message)
 
     @Slot()
     def _update(self) -> None:

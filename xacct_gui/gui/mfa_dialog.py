@@ -7,7 +7,7 @@ emptied (with its undo history) as soon as the dialog is done with it.
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Qt, Slot
-from PySide6.QtGui import QFont, QFontDatabase, QRegularExpressionValidator
+from PySide6.QtGui import QFont, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from xacct_gui.core.profiles import check_mfa_code
-from xacct_gui.gui.dialog_parts import ok_cancel_buttons
+from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
+from xacct_gui.gui.widgets.fonts import monospace_font
 
 CODE_LENGTH = 6
 SHARED_SESSION_TEXT = (
@@ -29,7 +30,7 @@ _CODE_FONT_SCALE = 1.8
 
 
 def _code_font(base: QFont) -> QFont:
-    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font = monospace_font()
     font.setStyleHint(QFont.StyleHint.Monospace)
     if base.pointSizeF() > 0:
         font.setPointSizeF(base.pointSizeF() * _CODE_FONT_SCALE)

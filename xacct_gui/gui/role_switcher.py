@@ -1,7 +1,8 @@
-"""The colour-coded role switcher and the banner that mirrors the console's navigation bar.
+"""The colour-coded role switcher: a combo of the saved profiles with a search drop-down.
 
-Colour is never the only cue: every entry and the banner also spell out the
-profile's name and account.
+Colour is never the only cue: every entry spells out the profile's name and
+account (the banner that mirrors the console's navigation bar is
+:mod:`xacct_gui.gui.role_banner`).
 
 The switcher stays a plain, non-editable QComboBox (its items are the saved
 profiles in saved order, so ``itemText``/``currentIndex`` keep their meaning),
@@ -13,7 +14,7 @@ text that names no profile, and the popup can only choose listed rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -24,36 +25,27 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QIcon, QKeyEvent, QWheelEvent
-from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
+from PySide6.QtGui import QKeyEvent, QWheelEvent
+from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
-from xacct_gui.core.profiles import RoleProfile, text_color_for
-from xacct_gui.gui.color_picker import swatch_icon
+from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.gui.item_roles import PROFILE_NAME_ROLE
+from xacct_gui.gui.role_banner import NEUTRAL_BANNER, RoleBanner
+from xacct_gui.gui.role_search import RoleSearchPopup
+from xacct_gui.gui.widgets.swatches import SwatchCache
 
-if TYPE_CHECKING:  # imported when the popup first opens (see RoleSwitcher.search_popup)
-    from xacct_gui.gui.quick_switch import RoleSearchPopup
-
-NEUTRAL_BANNER = "#d5dbdb"
-PROFILE_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+# Imported from here by the main window and the tray; their homes are role_banner,
+# item_roles and widgets.swatches.
+__all__ = [
+    "NEUTRAL_BANNER",
+    "PROFILE_NAME_ROLE",
+    "ProfileListModel",
+    "RoleBanner",
+    "RoleSwitcher",
+    "SwatchCache",
+]
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
-
-
-class SwatchCache:
-    """One swatch icon per colour, painted on first use.
-
-    A thousand profiles share a handful of colours; painting a swatch per item
-    (two pixmaps each) was most of the cost of filling the switcher.
-    """
-
-    def __init__(self) -> None:
-        self._icons: dict[str, QIcon] = {}
-
-    def icon(self, hex_color: str) -> QIcon:
-        icon = self._icons.get(hex_color)
-        if icon is None:
-            icon = self._icons[hex_color] = swatch_icon(hex_color)
-        return icon
 
 
 class ProfileListModel(QAbstractListModel):
@@ -169,10 +161,7 @@ class RoleSwitcher(QComboBox):
     def search_popup(self) -> RoleSearchPopup:
         """The drop-down's search popup, created on first use."""
         if self._popup is None:
-            # Imported here, not at the top: quick_switch builds on this module, and
-            # the popup is not needed until the user first opens the switcher.
-            from xacct_gui.gui.quick_switch import RoleSearchPopup
-
+            # Built on first use: most sessions never open the switcher's drop-down.
             self._popup = RoleSearchPopup(self, object_name="roleSwitcherPopup")
             self._popup.chosen.connect(self._on_popup_chosen)
         return self._popup
@@ -222,42 +211,3 @@ class RoleSwitcher(QComboBox):
         if self._repopulating or index < 0:
             return
         self.profile_chosen.emit(str(self.itemData(index, PROFILE_NAME_ROLE)))
-
-
-class RoleBanner(QLabel):
-    """The strip filled with the active role's colour: "Name @ 123456789012"."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("roleBanner")
-        self.setAccessibleName("Active role")
-        self.setMinimumHeight(40)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setContentsMargins(12, 6, 12, 6)
-        self.show_profile(None)
-
-    @property
-    def background(self) -> str:
-        return self._background
-
-    @property
-    def foreground(self) -> str:
-        return self._foreground
-
-    def show_profile(self, profile: RoleProfile | None, note: str = "") -> None:
-        if profile is None:
-            self._paint(NEUTRAL_BANNER, "No role selected")
-            self.setToolTip("")
-            return
-        text = profile.banner_text + (f"   ·   {note}" if note else "")
-        self._paint(profile.color_hex, text)
-        self.setToolTip(f"{profile.role_arn}\nSource profile: {profile.source_profile}")
-
-    def _paint(self, background: str, text: str) -> None:
-        self._background = background
-        self._foreground = text_color_for(background)
-        self.setText(text)
-        self.setStyleSheet(
-            f"QLabel#roleBanner {{ background: {background}; color: {self._foreground};"
-            " font-size: 15px; font-weight: 600; border-radius: 4px; }"
-        )

@@ -1,0 +1,131 @@
+"""What the import preview shows for each profile found, and the summary under it.
+
+The preview is a table: one row per :class:`~xacct_gui.core.importers.ImportItem`
+(new / changed / unchanged / invalid, with the changed fields or the reason).
+:func:`preview_table` builds the table, :func:`preview_row` a row's cells; only
+new and changed rows can be ticked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from xacct_gui.core.importers import ImportItem, count_statuses, describe_counts
+from xacct_gui.gui.widgets.swatches import swatch_icon
+
+COL_INCLUDE, COL_NAME, COL_STATUS, COL_ROLE, COL_DETAILS = range(5)
+HEADERS = ("Import", "Name", "Status", "Account / role", "Details")
+
+# How the changed fields are named on screen (RoleProfile.to_dict keys).
+FIELD_LABELS = {
+    "name": "name",
+    "account_id": "account",
+    "role_name": "role",
+    "external_id": "External ID",
+    "color": "colour",
+    "source_profile": "source profile",
+    "region": "region",
+    "mfa_serial": "MFA device",
+    "session_name": "session name",
+    "duration_seconds": "duration",
+    "source_key": "sign-in key",
+    "source_role": "source role",
+    "source_identity": "source identity",
+}
+STATUS_LABELS = {
+    "new": "New",
+    "changed": "Changed",
+    "unchanged": "Unchanged",
+    "invalid": "Invalid",
+}
+
+
+def import_button_text(count: int) -> str:
+    return f"Import {count} profile" if count == 1 else f"Import {count} profiles"
+
+
+def status_text(item: ImportItem) -> str:
+    """``Changed: region, colour`` — the status and, for a change, what changes."""
+    label = STATUS_LABELS[item.status]
+    if item.status == "changed" and item.changes:
+        return f"{label}: " + ", ".join(FIELD_LABELS.get(key, key) for key in item.changes)
+    return label
+
+
+def preview_table(parent: QWidget, rows: int) -> QTableWidget:
+    """The empty preview table (``importTable``) with its columns and ``rows`` rows."""
+    table = QTableWidget(rows, len(HEADERS), parent)
+    table.setObjectName("importTable")
+    table.setAccessibleName("Profiles to import")
+    table.setHorizontalHeaderLabels(list(HEADERS))
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    for column in (COL_INCLUDE, COL_NAME, COL_STATUS, COL_ROLE):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(COL_DETAILS, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def preview_row(item: ImportItem, muted: QColor) -> tuple[QTableWidgetItem, ...]:
+    """The cells of ``item``'s row, in column order; rows that cannot be imported are ``muted``."""
+    include = QTableWidgetItem()
+    if item.importable:
+        include.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+        include.setCheckState(Qt.CheckState.Checked)
+        include.setToolTip("Import this profile")
+    else:
+        # Shown but not tickable: there is nothing to import.
+        include.setFlags(Qt.ItemFlag.NoItemFlags)
+        include.setCheckState(Qt.CheckState.Unchecked)
+        include.setToolTip(
+            "Invalid: cannot be imported"
+            if item.status == "invalid"
+            else "Already saved exactly like this"
+        )
+    name = QTableWidgetItem(item.name)
+    if item.profile is not None:
+        name.setIcon(swatch_icon(item.profile.color_hex))
+    status = QTableWidgetItem(status_text(item))
+    role = QTableWidgetItem(
+        f"{item.profile.account_id} / {item.profile.role_name}" if item.profile else ""
+    )
+    where = f"Line {item.line}. " if item.line else ""
+    details = QTableWidgetItem(item.reason)
+    details.setToolTip(where + item.reason if item.reason else where.strip())
+    cells = (include, name, status, role, details)
+    for column, cell in enumerate(cells):
+        if column != COL_INCLUDE:
+            cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        if item.status in ("invalid", "unchanged") and column != COL_DETAILS:
+            cell.setForeground(QBrush(muted))
+    return cells
+
+
+def summary_text(items: Sequence[ImportItem], chosen: int, source: str = "") -> str:
+    """What was found (by status) and how many are ticked, or why nothing was found."""
+    total = len(items)
+    if total == 0:
+        return (
+            "No role profiles were found"
+            + (f" in {source}" if source else "")
+            + ". Only profiles with a role (role_arn, or an account and a role name) "
+            "can be imported."
+        )
+    found = "1 profile" if total == 1 else f"{total} profiles"
+    text = f"Found {found}: {describe_counts(items)}. {chosen} ticked."
+    if count_statuses(items)["invalid"]:
+        text += " Invalid ones say why in Details."
+    return text

@@ -1,0 +1,89 @@
+"""Form fields with inline errors: the error label, the field-plus-error cell, line edits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+# Error text must stay readable on both light and dark window palettes.
+_ERROR_ON_LIGHT = "#b3261e"
+_ERROR_ON_DARK = "#ff8a80"
+
+
+def make_error_label(parent: QWidget, object_name: str) -> QLabel:
+    """A hidden, wrapping, selectable label for one field's error, readable on any palette."""
+    label = QLabel(parent)
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    window = parent.palette().color(QPalette.ColorRole.Window)
+    color = _ERROR_ON_DARK if window.lightness() < 128 else _ERROR_ON_LIGHT
+    label.setStyleSheet(f"color: {color};")
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, message: str | None) -> None:
+    """Show ``message`` in an error label, or hide the label when there is none."""
+    label.setText(message or "")
+    label.setVisible(message is not None)
+
+
+def error_cell(parent: QWidget, field: QWidget, error: QLabel) -> QWidget:
+    """One form cell: ``field`` with its error label right under it."""
+    cell = QWidget(parent)
+    layout = QVBoxLayout(cell)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(field)
+    layout.addWidget(error)
+    return cell
+
+
+def add_field_row(
+    form: QFormLayout, parent: QWidget, text: str, field: QWidget, error_name: str
+) -> tuple[QWidget, QLabel]:
+    """A labelled ``field`` with an error label (objectName ``error_name``) under it.
+
+    The row's label is the field's buddy, so its mnemonic focuses the field.
+    Returns the cell (the row's handle for ``QFormLayout.setRowVisible``) and
+    the error label.
+    """
+    label = QLabel(text, parent)
+    label.setBuddy(field)
+    error = make_error_label(parent, error_name)
+    cell = error_cell(parent, field, error)
+    form.addRow(label, cell)
+    return cell, error
+
+
+def line_edit(
+    parent: QWidget, object_name: str, placeholder: str, *, clear_button: bool = False
+) -> QLineEdit:
+    """A named line edit with a placeholder (and, if asked, a clear button)."""
+    edit = QLineEdit(parent)
+    edit.setObjectName(object_name)
+    edit.setPlaceholderText(placeholder)
+    if clear_button:
+        edit.setClearButtonEnabled(True)
+    return edit
+
+
+def optional_text(text: str) -> str | None:
+    """A field's text without surrounding spaces; None when nothing is left."""
+    stripped = text.strip()
+    return stripped or None
+
+
+def editable_combo(parent: QWidget, object_name: str, placeholder: str) -> QComboBox:
+    """A combo that also takes typed text; typed text is a value, never a new list entry."""
+    combo = QComboBox(parent)
+    combo.setObjectName(object_name)
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    edit = combo.lineEdit()
+    if edit is not None:
+        edit.setPlaceholderText(placeholder)
+    return combo
