@@ -7,12 +7,13 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QFontInfo
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.test_profile_dialog import child, click, key_click, key_clicks, paste, type_non_latin
 from xacct_gui.gui.mfa_dialog import SHARED_SESSION_TEXT, MfaCodeDialog, ask_mfa_code
+from xacct_gui.gui.widgets.fonts import has_even_advances, monospace_font
 
 SERIAL = "arn:aws:iam::111111111111:mfa/alice"
 
@@ -148,7 +149,8 @@ def test_field_is_a_large_digits_only_monospaced_entry(dialog: MfaCodeDialog) ->
     assert edit.inputMethodHints() & Qt.InputMethodHint.ImhDigitsOnly
     assert edit.echoMode() == QLineEdit.EchoMode.Normal  # a one-time code may be read back
     assert edit.font().styleHint() == QFont.StyleHint.Monospace
-    assert QFontInfo(edit.font()).fixedPitch()
+    # What a user needs from a monospaced code: every digit takes the same room.
+    assert has_even_advances(edit.font())
     assert edit.font().pointSizeF() > dialog.font().pointSizeF() * 1.5
     assert edit.hasFocus()
 
@@ -204,3 +206,11 @@ def test_ask_returns_none_when_cancelled(qtbot: QtBot) -> None:
 
     answer_modal(qtbot, cancel)
     assert ask_mfa_code(None, SERIAL, "Prod admin") is None
+
+
+def test_the_shared_monospace_font_lines_characters_up(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QFontDatabase
+
+    assert has_even_advances(monospace_font())
+    # The check itself can fail: the system's proportional font does not line up.
+    assert not has_even_advances(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
