@@ -271,6 +271,7 @@ def test_quick_switch_recent_shortcuts_and_persistence(
         window.recent_shortcuts.actions[1].trigger()
     assert window.active_profile is not None and window.active_profile.name == "Dev"
     window.close()  # flushes the debounced state
-    assert UiState(StateStore(tmp_path)).last_profile == "Dev"
     state = StateStore(tmp_path).load()
+    assert state["last_profile"] == "Dev"
     assert state["recent_roles"][:2] == ["Dev", "Prod"]
+    assert UiState(StateStore(tmp_path)).last_profile == "Dev"

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from xacct_gui.core.discovery import DEFAULT_RULES, ColorRule
 from xacct_gui.core.store import StateStore
 from xacct_gui.core.ui_state import (
     DISCOVERY_RULES,
     KEYS,
-    LEGACY_LAST_PROFILE,
+    LAST_PROFILE,
     RECENT_ROLES,
     UiState,
 )
@@ -27,7 +25,7 @@ def test_missing_file_gives_every_default(tmp_path: Path) -> None:
     state = UiState(StateStore(tmp_path))
     assert state.get(RECENT_ROLES) == ()
     assert state.get(DISCOVERY_RULES) == DEFAULT_RULES
-    assert state.get(LEGACY_LAST_PROFILE) is None
+    assert state.get(LAST_PROFILE) is None
     assert state.last_profile is None
     assert len({key.name for key in KEYS}) == len(KEYS)  # each key declared once
 
@@ -38,36 +36,33 @@ def test_junk_reads_as_the_default(tmp_path: Path) -> None:
     )
     assert state.get(RECENT_ROLES) == ()
     assert state.get(DISCOVERY_RULES) == DEFAULT_RULES
-    assert state.get(LEGACY_LAST_PROFILE) is None
+    assert state.get(LAST_PROFILE) is None
 
 
-def test_the_last_profile_is_the_most_recent_role(tmp_path: Path) -> None:
+def test_the_last_profile_also_seeds_an_older_file_s_history(tmp_path: Path) -> None:
     state = state_file(tmp_path, {"recent_roles": ["Test", "Dev"], "last_profile": "Dev"})
-    assert state.last_profile == "Test"
+    assert state.last_profile == "Dev"
+    assert state.get(RECENT_ROLES) == ("Test", "Dev")
     # A state from before the history: its last profile seeds the history.
-    assert state_file(tmp_path, {"last_profile": "Prod"}).last_profile == "Prod"
     assert state_file(tmp_path, {"last_profile": "Prod"}).get(RECENT_ROLES) == ("Prod",)
     # An explicitly empty history stays empty.
-    assert state_file(tmp_path, {"recent_roles": [], "last_profile": "Prod"}).last_profile is None
+    assert (
+        state_file(tmp_path, {"recent_roles": [], "last_profile": "Prod"}).get(RECENT_ROLES) == ()
+    )
 
 
 def test_writes_merge_and_round_trip(tmp_path: Path) -> None:
     state = state_file(tmp_path, {"window": "kept"})
-    state.set(RECENT_ROLES, ("Dev", "Prod"))
+    state.update({RECENT_ROLES: ("Dev", "Prod"), LAST_PROFILE: "Dev"})
     rules = (ColorRule("live", "red"),)
     state.set(DISCOVERY_RULES, rules)
     data = StateStore(tmp_path).load()
     assert data == {
         "window": "kept",
         "recent_roles": ["Dev", "Prod"],
+        "last_profile": "Dev",
         "discovery_rules": [{"text": "live", "color": "red"}],
     }
     assert state.get(RECENT_ROLES) == ("Dev", "Prod")
     assert state.get(DISCOVERY_RULES) == rules
-
-
-def test_the_legacy_key_is_never_written(tmp_path: Path) -> None:
-    state = UiState(StateStore(tmp_path))
-    with pytest.raises(ValueError, match="last_profile"):
-        state.set(LEGACY_LAST_PROFILE, "Dev")
-    assert "last_profile" not in StateStore(tmp_path).load()
+    assert state.last_profile == "Dev"

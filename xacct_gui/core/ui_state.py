@@ -27,7 +27,6 @@ class StateKey(Generic[T]):
     default: T
     read: Callable[[object], T]
     write: Callable[[T], object]
-    writable: bool = True
 
 
 def _names(data: object) -> tuple[str, ...]:
@@ -48,20 +47,20 @@ def _rules_data(rules: tuple[ColorRule, ...]) -> object:
     return rules_to_data(rules)
 
 
-# The roles switched to, most recent first; the first is the profile the app opens with.
+# The roles switched to, most recent first.
 RECENT_ROLES: StateKey[tuple[str, ...]] = StateKey("recent_roles", (), _names, list)
 # The colour rules last used in the discovery dialog.
 DISCOVERY_RULES: StateKey[tuple[ColorRule, ...]] = StateKey(
     "discovery_rules", DEFAULT_RULES, _rules, _rules_data
 )
-# The last active profile, as the app kept it before it kept a history. Still read, so
-# a state file from then seeds the history (and so picks the first profile); no longer
-# written: the head of RECENT_ROLES says the same and cannot disagree with it.
-LEGACY_LAST_PROFILE: StateKey[str | None] = StateKey(
-    "last_profile", None, _name, lambda name: name, writable=False
-)
+# The profile that was active when the state was last saved: the app opens with it.
+# It is also the legacy form of the history (the app kept only this before it kept
+# RECENT_ROLES), so a file without RECENT_ROLES seeds the history from it. Kept read
+# and kept written: older versions and the command line's contract read it, and it
+# differs from the head of the history once the active profile is deleted.
+LAST_PROFILE: StateKey[str | None] = StateKey("last_profile", None, _name, lambda name: name)
 
-KEYS: tuple[StateKey[Any], ...] = (RECENT_ROLES, DISCOVERY_RULES, LEGACY_LAST_PROFILE)
+KEYS: tuple[StateKey[Any], ...] = (RECENT_ROLES, DISCOVERY_RULES, LAST_PROFILE)
 
 
 class UiState:
@@ -83,17 +82,18 @@ class UiState:
         return key.read(data[key.name])
 
     def set(self, key: StateKey[T], value: T) -> None:
-        if not key.writable:
-            raise ValueError(f"{key.name!r} is only read, for older state files")
-        self._store.save(**{key.name: key.write(value)})
+        self.update({key: value})
+
+    def update(self, values: Mapping[StateKey[Any], Any]) -> None:
+        """Write several keys in one go (one write of the file)."""
+        self._store.save(**{key.name: key.write(value) for key, value in values.items()})
 
     @property
     def last_profile(self) -> str | None:
-        """The profile to open with: the most recent role (or an older file's last one)."""
-        recent = self.get(RECENT_ROLES)
-        return recent[0] if recent else None
+        """The profile to open with."""
+        return self.get(LAST_PROFILE)
 
 
 def _seed_from_legacy(data: Mapping[str, object]) -> list[object]:
     """An older state without a history: its last profile is the whole history."""
-    return [data.get(LEGACY_LAST_PROFILE.name)]
+    return [data.get(LAST_PROFILE.name)]

@@ -74,7 +74,9 @@ class MainWindow(QMainWindow):
         self.resize(980, 640)
         self._build_widgets(emulator_endpoint)
         self.book = ProfileBook(profiles, self.switcher.current_name)
-        self.history = RecentHistory(self.ui_state, self.book.names, self)
+        self.history = RecentHistory(
+            self.ui_state, self.book.names, self._active_profile_name, self
+        )
         self.tray = RoleTray(self, icon=QGuiApplication.windowIcon())
         self.switching = SwitchFlow(
             controller=controller,
@@ -259,6 +261,10 @@ class MainWindow(QMainWindow):
         )
 
     # --- reactions ---
+
+    def _active_profile_name(self) -> str | None:
+        active = self.switching.active
+        return active.name if active is not None else None
 
     @Slot(object)
     def _on_profiles_committed(self, select: str | None) -> None:
