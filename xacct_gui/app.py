@@ -133,6 +133,7 @@ class Launch:
         from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QApplication
 
+        from xacct_gui.core.ui_state import UiState
         from xacct_gui.gui.main_window import MainWindow
         from xacct_gui.gui.workers import SwitchController
 
@@ -164,11 +165,11 @@ class Launch:
         )
         window.show()
         controller.warm_up()
-        last = self.state.load().get("last_profile")
+        last = UiState(self.state).last_profile
         first = loaded.profiles[0].name if loaded.profiles else None
         start_with = last if any(p.name == last for p in loaded.profiles) else first
         if start_with:
-            window.switch_to(str(start_with))
+            window.switch_to(start_with)
         try:
             return int(app.exec())
         finally:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtGui import QGuiApplication
@@ -14,33 +15,17 @@ from PySide6.QtWidgets import QLineEdit, QTableView
 from pytestqt.qtbot import QtBot
 
 from xacct_gui.core.profiles import RoleProfile
-from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.demo import DemoEnvironment
 from xacct_gui.gui.bucket_model import COL_NAME, COL_REGION
 from xacct_gui.gui.main_window import MainWindow
 from xacct_gui.gui.region_lookup import region_from_location
-from xacct_gui.gui.workers import SwitchController
 
 WAIT_MS = 20_000
 
 
 @pytest.fixture
-def window(qtbot: QtBot, demo_env: DemoEnvironment, tmp_path: Path) -> Iterator[MainWindow]:
-    store = ProfileStore(tmp_path)
-    store.save(demo_env.profiles)
-    controller = SwitchController(demo_env.make_service)
-    win = MainWindow(
-        store=store,
-        state=StateStore(tmp_path),
-        controller=controller,
-        profiles=demo_env.profiles,
-    )
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    controller.shutdown()  # the window waits only briefly; the test waits it out
-    controller.deleteLater()
+def profiles(demo_env: DemoEnvironment) -> tuple[RoleProfile, ...]:
+    return demo_env.profiles
 
 
 def profile(demo_env: DemoEnvironment, name: str) -> RoleProfile:
@@ -109,7 +94,7 @@ def test_copy_arn_and_export_filtered_view_as_csv(
     assert table is not None
     table.selectRow(0)
     first = window.selected_bucket_names()[0]
-    window.copy_selected_arns()
+    window.bucket_panel.copy_selected_arns()
     assert QGuiApplication.clipboard().text() == f"arn:aws:s3:::{first}"
 
     edit = window.findChild(QLineEdit, "bucketFilter")
@@ -118,10 +103,56 @@ def test_copy_arn_and_export_filtered_view_as_csv(
     visible = window.bucket_proxy.rowCount()
     assert 0 < visible < window.bucket_model.total_count()
     target = tmp_path / "out" / "prod.csv"
-    monkeypatch.setattr(window, "choose_csv_path", lambda: str(target))
-    window.export_csv()
+    monkeypatch.setattr(window.prompts, "choose_csv_path", lambda default: str(target))
+    window.bucket_panel.export_csv()
     rows = list(csv.reader(io.StringIO(target.read_text())))
     assert rows[0] == ["Name", "Created", "Region"]
     assert len(rows) == visible + 1
     assert all("billing" in row[0] for row in rows[1:])
     assert all(datetime.fromisoformat(row[1]).tzinfo is not None for row in rows[1:])
+
+
+def test_every_client_and_assume_role_is_made_on_the_worker(
+    qtbot: QtBot, window: MainWindow, demo_env: DemoEnvironment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The AwsService and its botocore sessions are touched only from the worker thread:
+    switches, fresh AssumeRoles and the Region lookups (whose pool only calls a client)."""
+    import botocore.session
+
+    from xacct_gui.core.aws import AwsService
+
+    made: list[tuple[str, int]] = []
+    create_client = botocore.session.Session.create_client
+    assume_role = AwsService.assume_role
+
+    def recording_create_client(self: Any, service_name: str, *args: Any, **kw: Any) -> Any:
+        made.append((f"client {service_name}", threading.get_ident()))
+        return create_client(self, service_name, *args, **kw)
+
+    def recording_assume_role(self: AwsService, *args: Any, **kw: Any) -> Any:
+        made.append(("AssumeRole", threading.get_ident()))
+        return assume_role(self, *args, **kw)
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", recording_create_client)
+    monkeypatch.setattr(AwsService, "assume_role", recording_assume_role)
+    worker: list[int] = []
+    window.controller.run_job(lambda service: threading.get_ident(), on_done=worker.append)
+    qtbot.waitUntil(lambda: bool(worker), timeout=WAIT_MS)
+
+    for name in ("Prod", "Dev", "Prod"):
+        buckets = set(demo_env.buckets_by_account[profile(demo_env, name).account_id])
+        window.switch_to(name)
+        qtbot.waitUntil(
+            lambda b=buckets: (
+                set(regions_shown(window)) == b and all(regions_shown(window).values())
+            ),
+            timeout=WAIT_MS,
+        )
+        window.renew_session()  # a fresh AssumeRole, and a fresh client for the lookups
+        qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT_MS)
+
+    kinds = {kind for kind, _ in made}
+    assert {"AssumeRole", "client s3", "client sts"} <= kinds
+    assert worker[0] != threading.get_ident()
+    elsewhere = [kind for kind, thread in made if thread != worker[0]]
+    assert elsewhere == [], f"made off the worker thread: {elsewhere}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,57 +11,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.factories import make_profile
+from tests.gui.conftest import WAIT_MS, by_name, shown_names, switch_and_wait
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import ProfileStore, StateStore
+from xacct_gui.core.ui_state import UiState
 from xacct_gui.demo import DemoEnvironment
-from xacct_gui.gui.bucket_model import COL_CREATED, COL_NAME, SortRole
+from xacct_gui.gui.bucket_model import COL_CREATED, SortRole
 from xacct_gui.gui.main_window import MainWindow
-from xacct_gui.gui.workers import SwitchController
-
-WAIT_MS = 15_000
-
-
-@pytest.fixture
-def profiles(demo_env: DemoEnvironment) -> tuple[RoleProfile, ...]:
-    return (*demo_env.profiles, demo_env.forbidden_profile)
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, demo_env: DemoEnvironment, profiles: tuple[RoleProfile, ...], tmp_path: Path
-) -> Iterator[MainWindow]:
-    store = ProfileStore(tmp_path)
-    store.save(profiles)
-    controller = SwitchController(demo_env.make_service)
-    win = MainWindow(
-        store=store,
-        state=StateStore(tmp_path),
-        controller=controller,
-        profiles=profiles,
-        emulator_endpoint=demo_env.endpoint_url,
-    )
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    controller.shutdown()  # the window waits only briefly; the test waits it out
-    controller.deleteLater()
-
-
-def by_name(profiles: tuple[RoleProfile, ...], name: str) -> RoleProfile:
-    return next(p for p in profiles if p.name == name)
-
-
-def shown_names(win: MainWindow) -> list[str]:
-    proxy = win.bucket_proxy
-    return [str(proxy.index(row, COL_NAME).data()) for row in range(proxy.rowCount())]
-
-
-def switch_and_wait(qtbot: QtBot, win: MainWindow, name: str) -> None:
-    with qtbot.waitSignal(
-        win._controller.busy_changed, timeout=WAIT_MS, check_params_cb=lambda busy: not busy
-    ):
-        win.switch_to(name)
 
 
 def expected_buckets(demo_env: DemoEnvironment, profile: RoleProfile) -> set[str]:
@@ -107,7 +63,7 @@ def test_switching_fills_the_table_and_paints_the_banner(
         switch_and_wait(qtbot, window, name)
         assert set(shown_names(window)) == expected_buckets(demo_env, profile)
         assert banner.text() == f"{name} @ {profile.account_id}"
-        assert window._banner.background == profile.color_hex
+        assert window.banner.background == profile.color_hex
         status = window.statusBar()
         count = status.findChild(QLabel, "bucketCount")
         identity = status.findChild(QLabel, "identityLabel")
@@ -163,7 +119,7 @@ def test_denied_role_shows_error_and_empties_table(
     switch_and_wait(qtbot, window, demo_env.forbidden_profile.name)
     banner = window.findChild(QWidget, "errorBanner")
     assert banner is not None and banner.isVisible()
-    text = window._error_banner.text()
+    text = window.error_banner.text()
     assert "sts:AssumeRole" in text and "Traceback" not in text
     assert window.bucket_model.rowCount() == 0
 
@@ -171,7 +127,7 @@ def test_denied_role_shows_error_and_empties_table(
 def test_role_without_list_permission_says_so(qtbot: QtBot, window: MainWindow) -> None:
     switch_and_wait(qtbot, window, "Prod")
     switch_and_wait(qtbot, window, "Audit")
-    assert "s3:ListAllMyBuckets" in window._error_banner.text()
+    assert "s3:ListAllMyBuckets" in window.error_banner.text()
     assert window.bucket_model.rowCount() == 0
     # and the next good switch clears the error
     switch_and_wait(qtbot, window, "Dev")
@@ -191,11 +147,11 @@ def test_twenty_quick_switches_end_on_the_last_choice(
     for _ in range(20):
         choice = rng.choice([n for n in names if n != choice])
         window.switch_to(choice)
-    qtbot.waitUntil(lambda: not window._controller.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT_MS)
     last = by_name(profiles, choice)
     assert set(shown_names(window)) == expected_buckets(demo_env, last)
     assert window.active_profile == last
-    assert window._banner.text() == last.banner_text
+    assert window.banner.text() == last.banner_text
 
 
 def test_busy_indicator_shows_while_switching(qtbot: QtBot, window: MainWindow) -> None:
@@ -217,7 +173,7 @@ def test_switching_back_shows_the_cached_list_at_once(
     window.switch_to("Dev")
     # No event loop turn yet: the list can only come from the window's own cache.
     assert set(shown_names(window)) == expected_buckets(demo_env, by_name(profiles, "Dev"))
-    qtbot.waitUntil(lambda: not window._controller.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT_MS)
 
 
 def test_ctrl_c_copies_selected_bucket_names(qtbot: QtBot, window: MainWindow) -> None:
@@ -234,29 +190,29 @@ def test_ctrl_c_copies_selected_bucket_names(qtbot: QtBot, window: MainWindow) -
 def test_add_edit_delete_profiles_are_saved(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    new = RoleProfile.from_dict(
-        {"name": "Sandbox", "account_id": "777777777777", "role_name": "Admin", "color": "orange"}
+    new = make_profile(
+        "Sandbox", account_id="777777777777", role_name="Admin", color="orange", region=None
     )
-    monkeypatch.setattr(window, "run_profile_dialog", lambda *a: new)
+    monkeypatch.setattr(window.profile_actions, "run_profile_dialog", lambda *a: new)
     window.add_profile()
     saved = ProfileStore(tmp_path).load().profiles
     assert new in saved
-    assert window._switcher.current_name() == "Sandbox"
+    assert window.switcher.current_name() == "Sandbox"
 
     edited = new.replace(color="#123456")
-    monkeypatch.setattr(window, "run_profile_dialog", lambda *a: edited)
+    monkeypatch.setattr(window.profile_actions, "run_profile_dialog", lambda *a: edited)
     window.edit_profile()
     assert by_name(ProfileStore(tmp_path).load().profiles, "Sandbox").color == "#123456"
 
-    monkeypatch.setattr(window, "confirm", lambda *a: True)
+    monkeypatch.setattr(window.prompts, "confirm", lambda *a: True)
     window.delete_profile()
     assert "Sandbox" not in [p.name for p in ProfileStore(tmp_path).load().profiles]
-    qtbot.waitUntil(lambda: not window._controller.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT_MS)
 
 
 def test_closing_during_a_switch_stops_the_worker(qtbot: QtBot, window: MainWindow) -> None:
     window.switch_to("Prod")
-    thread = window._controller._thread
+    thread = window.controller.worker_thread
     window.close()
     assert thread.isFinished()
 
@@ -306,15 +262,16 @@ def test_quick_switch_recent_shortcuts_and_persistence(
     assert edit is not None
     edit.setFocus()
     qtbot.keyClick(edit, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window._palette.isVisible(), timeout=WAIT_MS)
-    window._palette.close()
+    qtbot.waitUntil(lambda: window.quick_switch.isVisible(), timeout=WAIT_MS)
+    window.quick_switch.close()
     # Ctrl+2 is the second most recent role: Dev.
     with qtbot.waitSignal(
-        window._controller.busy_changed, timeout=WAIT_MS, check_params_cb=lambda busy: not busy
+        window.controller.busy_changed, timeout=WAIT_MS, check_params_cb=lambda busy: not busy
     ):
-        window._recent_shortcuts.actions[1].trigger()
+        window.recent_shortcuts.actions[1].trigger()
     assert window.active_profile is not None and window.active_profile.name == "Dev"
     window.close()  # flushes the debounced state
     state = StateStore(tmp_path).load()
     assert state["last_profile"] == "Dev"
     assert state["recent_roles"][:2] == ["Dev", "Prod"]
+    assert UiState(StateStore(tmp_path)).last_profile == "Dev"

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from tests.aws_stand_in import StandIn
+from tests.factories import make_profile
 from tests.memory_keyring import MemoryKeyring
 from xacct_gui.__main__ import configure_logging
 from xacct_gui.core.aws import AwsService
 from xacct_gui.core.keys import KeyVault
-from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.gui.keys_dialog import KeyEditDialog, SignInKeysDialog
 from xacct_gui.gui.main_window import MainWindow
@@ -120,17 +120,19 @@ def test_full_session_leaves_no_secret_behind(
                 asked.append(profile_name)
                 return "123456"
 
-            monkeypatch.setattr(window, "ask_mfa_code", code)
+            monkeypatch.setattr(window.prompts, "ask_mfa_code", code)
             for name, account in (("Dev", "222222222222"), ("Test", "333333333333")):
-                profile = RoleProfile.from_dict(
-                    {
-                        "name": name,
-                        "account_id": account,
-                        "role_name": "Reader",
-                        "source_key": "scanner",
-                    }
+                profile = make_profile(
+                    name,
+                    account_id=account,
+                    role_name="Reader",
+                    source_key="scanner",
+                    color=None,
+                    region=None,
                 )
-                monkeypatch.setattr(window, "run_profile_dialog", lambda *a, p=profile: p)
+                monkeypatch.setattr(
+                    window.profile_actions, "run_profile_dialog", lambda *a, p=profile: p
+                )
                 window.add_profile()
                 qtbot.waitUntil(lambda: not controller.busy, timeout=WAIT_MS)
 

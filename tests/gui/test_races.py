@@ -31,7 +31,6 @@ from pytestqt.qtbot import QtBot
 
 from xacct_gui.core.aws import AwsService, SwitchResult
 from xacct_gui.core.profiles import RoleProfile
-from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.demo import DemoEnvironment
 from xacct_gui.gui.main_window import MainWindow
 from xacct_gui.gui.workers import SwitchController
@@ -75,17 +74,14 @@ class Watcher(QObject):
 
 
 @pytest.fixture
-def profiles(demo_env: DemoEnvironment) -> tuple[RoleProfile, ...]:
-    return (*demo_env.profiles, demo_env.forbidden_profile)
-
-
-@pytest.fixture
 def services() -> list[AwsService]:
     return []
 
 
 @pytest.fixture
 def controller(demo_env: DemoEnvironment, services: list[AwsService]) -> Iterator[SwitchController]:
+    """The shared window's controller, keeping every service it makes."""
+
     def factory() -> AwsService:
         services.append(demo_env.make_service())
         return services[-1]
@@ -94,24 +90,6 @@ def controller(demo_env: DemoEnvironment, services: list[AwsService]) -> Iterato
     yield ctl
     ctl.shutdown()
     ctl.deleteLater()
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot,
-    controller: SwitchController,
-    profiles: tuple[RoleProfile, ...],
-    tmp_path: Path,
-) -> Iterator[MainWindow]:
-    store = ProfileStore(tmp_path)
-    store.save(profiles)
-    win = MainWindow(
-        store=store, state=StateStore(tmp_path), controller=controller, profiles=profiles
-    )
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
 
 
 def expected(demo_env: DemoEnvironment, profiles: tuple[RoleProfile, ...]) -> dict[str, set[str]]:
@@ -139,7 +117,7 @@ def wait_for_shown(qtbot: QtBot, window: MainWindow, name: str, buckets: set[str
     def shown() -> bool:
         active = window.active_profile
         return (
-            not window._controller.busy
+            not window.controller.busy
             and active is not None
             and active.name == name
             and {b.name for b in window.bucket_model.buckets()} == buckets
@@ -177,7 +155,7 @@ def test_200_random_switches_then_close_mid_request(
     assert watcher.shown[-1] == last
 
     # A new request, and the window closes while it is in flight.
-    thread = controller._thread
+    thread = controller.worker_thread
     window.switch_to(next(n for n in GOOD if n != last))
     assert controller.busy
     window.close()
@@ -247,7 +225,7 @@ DRIVER = textwrap.dedent(
             return fail("the last choice never showed")
         active = win.active_profile
         done = active is not None and active.name == "Prod" and win.bucket_model.rowCount()
-        if win._controller.busy or not done:
+        if win.controller.busy or not done:
             return QTimer.singleShot(10, wait_last)
         print("SHOWN", active.name, win.bucket_model.rowCount(), flush=True)
         win.switch_to("Dev")  # in flight ...

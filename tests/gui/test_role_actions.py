@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,54 +19,51 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.gui.test_main_window import switch_and_wait
+from tests.gui.conftest import switch_and_wait
 from tests.integration.test_discovery import Organisation
 from tests.unit.test_federation import SIGNIN_TOKEN, Federation, federation  # noqa: F401
-from xacct_gui.core.store import ProfileStore, StateStore
+from xacct_gui.core.aws import RoleSession
+from xacct_gui.core.export_env import SHELL_LABELS
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.demo import DemoEnvironment
 from xacct_gui.gui.main_window import MainWindow
-from xacct_gui.gui.workers import SwitchController
 
 WAIT = 15_000
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot, demo_env: DemoEnvironment, tmp_path: Path, organisation: Organisation
-) -> Iterator[MainWindow]:
-    profiles = (*demo_env.profiles, organisation.reader)
-    store = ProfileStore(tmp_path)
-    store.save(profiles)
-    controller = SwitchController(demo_env.make_service)
-    win = MainWindow(
-        store=store, state=StateStore(tmp_path), controller=controller, profiles=profiles
-    )
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close()
-    controller.shutdown()  # the window waits only briefly; the test waits it out
-    controller.deleteLater()
+def profiles(demo_env: DemoEnvironment, organisation: Organisation) -> tuple[RoleProfile, ...]:
+    return (*demo_env.profiles, organisation.reader)
+
+
+def cached_session_on_the_worker(
+    qtbot: QtBot, window: MainWindow, profile: RoleProfile
+) -> RoleSession | None:
+    """Ask the worker (the only thread that touches the AwsService) for the cached session."""
+    found: list[RoleSession | None] = []
+    window.controller.run_job(lambda service: service.cached_session(profile), on_done=found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=WAIT)
+    return found[0]
 
 
 def test_open_console(qtbot: QtBot, window: MainWindow, federation: Federation) -> None:
     opened: list[QUrl] = []
-    window.open_url = opened.append  # type: ignore[method-assign]
+    window.prompts.open_url = opened.append  # type: ignore[method-assign]
     switch_and_wait(qtbot, window, "Dev")
-    window._console_action.trigger()
+    window.action("console").trigger()
     qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
     url = opened[0].toString(QUrl.ComponentFormattingOption.FullyEncoded)
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
     assert query["SigninToken"] == SIGNIN_TOKEN and query["Action"] == "login"
-    service = window._controller.service()
     dev = next(p for p in window.profiles if p.name == "Dev")
-    cached = service.cached_session(dev)
+    cached = cached_session_on_the_worker(qtbot, window, dev)
+    assert cached is not None
     assert json.loads(federation.requests[0]["Session"])["sessionId"] == cached.access_key_id
 
 
 def test_copy_env(qtbot: QtBot, window: MainWindow) -> None:
     switch_and_wait(qtbot, window, "Test")
-    window._env_actions[0].trigger()
+    window.action(f"env_{next(iter(SHELL_LABELS))}").trigger()
     qtbot.waitUntil(
         lambda: "export AWS_ACCESS_KEY_ID=" in QGuiApplication.clipboard().text(), timeout=WAIT
     )
@@ -83,7 +78,7 @@ def test_discover_denied_and_allowed(
 ) -> None:
     banner = window.findChild(QWidget, "errorBanner")
     switch_and_wait(qtbot, window, "Dev")
-    window._discover_action.trigger()
+    window.action("discover").trigger()
     qtbot.waitUntil(lambda: banner.isVisible(), timeout=WAIT)
     seen: list[Any] = []
 
@@ -108,10 +103,10 @@ def test_discover_denied_and_allowed(
             if c.is_new
         ]
 
-    window.run_discovery_dialog = pick_all  # type: ignore[method-assign]
+    window.role_jobs.run_discovery_dialog = pick_all  # type: ignore[method-assign]
     switch_and_wait(qtbot, window, "Org reader")
     before = len(window.profiles)
-    window._discover_action.trigger()
+    window.action("discover").trigger()
     qtbot.waitUntil(lambda: len(window.profiles) > before, timeout=WAIT)
     assert len(window.profiles) == before + len(seen[0])
     # Two accounts share the name "Payments Prod"; the bucket lives in the first one made.
@@ -125,11 +120,11 @@ def test_open_bucket_in_console_lands_on_the_bucket_page(
     qtbot: QtBot, window: MainWindow, federation: Federation
 ) -> None:
     opened: list[QUrl] = []
-    window.open_url = opened.append  # type: ignore[method-assign]
+    window.prompts.open_url = opened.append  # type: ignore[method-assign]
     switch_and_wait(qtbot, window, "Dev")
     window.findChild(QTableView, "bucketTable").selectRow(0)  # type: ignore[union-attr]
     bucket = window.selected_bucket_names()[0]
-    window._open_bucket_action.trigger()
+    window.action("open_bucket").trigger()
     qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
     url = opened[0].toString(QUrl.ComponentFormattingOption.FullyEncoded)
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))

@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from pytestqt.qtbot import QtBot
 
-from xacct_gui.core.profiles import RoleProfile
+from tests.factories import make_profile
 from xacct_gui.gui.tray import RoleTray, describe_time_left, tray_tooltip
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
-DEV = RoleProfile(name="Dev", account_id="222222222222", role_name="DeveloperAccess", color="green")
-TEST = RoleProfile(name="Test", account_id="333333333333", role_name="QA", color="yellow")
-PROD = RoleProfile(name="Prod", account_id="444444444444", role_name="Admin", color="#aa0000")
+DEV = make_profile("Dev")
+TEST = make_profile("Test", account_id="333333333333", role_name="QA", color="yellow")
+PROD = make_profile("Prod", account_id="444444444444", role_name="Admin", color="#aa0000")
 
 
 @pytest.fixture

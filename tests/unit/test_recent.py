@@ -6,16 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_profile
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.recent import (
     MAX_RECENT,
-    STATE_KEY,
     RecentRoles,
     SearchIndex,
     matches,
     rank,
 )
 from xacct_gui.core.store import StateStore
+from xacct_gui.core.ui_state import RECENT_ROLES, UiState
 
 ENVS = ("dev", "test", "stage", "prod")
 TEAMS = ("payments", "search", "identity", "data", "web")
@@ -24,8 +25,8 @@ ROLES = ("Admin", "ReadOnly", "DeveloperAccess", "team/ops/Deployer")
 
 def make_profiles(count: int) -> list[RoleProfile]:
     return [
-        RoleProfile(
-            name=f"{TEAMS[i % 5]}-{ENVS[i % 4]}-{i:04d}",
+        make_profile(
+            f"{TEAMS[i % 5]}-{ENVS[i % 4]}-{i:04d}",
             account_id=f"{100000000000 + i * 7919:012d}",
             role_name=ROLES[i % 4],
         )
@@ -34,7 +35,7 @@ def make_profiles(count: int) -> list[RoleProfile]:
 
 
 def profile(name: str, account_id: str = "111111111111", role_name: str = "Admin") -> RoleProfile:
-    return RoleProfile(name=name, account_id=account_id, role_name=role_name)
+    return make_profile(name, account_id=account_id, role_name=role_name)
 
 
 def names(profiles: list[RoleProfile]) -> list[str]:
@@ -111,30 +112,41 @@ def test_json_form_round_trips_and_ignores_junk() -> None:
     assert RecentRoles.from_json(mixed).names == ("Prod", "Dev", "A", "B", "C")
 
 
-def test_from_state_reads_the_history_or_seeds_it_from_the_last_profile() -> None:
-    assert RecentRoles.from_state({STATE_KEY: ["B", "A"], "last_profile": "B"}).names == ("B", "A")
-    assert RecentRoles.from_state({"last_profile": "Prod"}).names == ("Prod",)
-    assert RecentRoles.from_state({}).names == ()
+def state_of(tmp_path: Path, **values: object) -> UiState:
+    """A fresh state file holding exactly ``values``."""
+    (tmp_path / "state.json").unlink(missing_ok=True)
+    store = StateStore(tmp_path)
+    store.save(**values)
+    return UiState(store)
+
+
+def test_from_state_reads_the_history_or_seeds_it_from_the_last_profile(tmp_path: Path) -> None:
+    both = state_of(tmp_path, recent_roles=["B", "A"], last_profile="B")
+    assert RecentRoles.from_state(both).names == ("B", "A")
+    assert RecentRoles.from_state(state_of(tmp_path, last_profile="Prod")).names == ("Prod",)
+    assert RecentRoles.from_state(state_of(tmp_path)).names == ()
     # An explicitly empty history stays empty (the user had one, then it was pruned).
-    assert RecentRoles.from_state({STATE_KEY: [], "last_profile": "Prod"}).names == ()
+    pruned = state_of(tmp_path, recent_roles=[], last_profile="Prod")
+    assert RecentRoles.from_state(pruned).names == ()
 
 
 def test_history_survives_a_round_trip_through_the_state_file(tmp_path: Path) -> None:
     state = StateStore(tmp_path)
     state.save(last_profile="Dev", window="kept")
-    recent = RecentRoles.from_state(state.load())
+    recent = RecentRoles.from_state(UiState(state))
     for name in ("Test", "Prod", "Dev"):
         recent.touch(name)
-    state.save(**{STATE_KEY: recent.to_json()})
+    recent.save_to(UiState(state))
 
     reloaded = StateStore(tmp_path).load()
     assert reloaded["window"] == "kept"  # other state is not disturbed
-    assert RecentRoles.from_state(reloaded).names == ("Dev", "Prod", "Test")
+    assert reloaded[RECENT_ROLES.name] == ["Dev", "Prod", "Test"]
+    assert RecentRoles.from_state(UiState(StateStore(tmp_path))).names == ("Dev", "Prod", "Test")
 
 
 def test_a_corrupt_state_file_gives_an_empty_history(tmp_path: Path) -> None:
     (tmp_path / "state.json").write_text("{not json", encoding="utf-8")
-    assert RecentRoles.from_state(StateStore(tmp_path).load()).names == ()
+    assert RecentRoles.from_state(UiState(StateStore(tmp_path))).names == ()
 
 
 # --- matching ---

@@ -16,14 +16,13 @@ fuzzy score: people with hundreds of roles learn where a role sits in the list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .profiles import RoleProfile
+from .ui_state import RECENT_ROLES, UiState
 
 MAX_RECENT = 5  # the console remembers five roles; so does the app
-STATE_KEY = "recent_roles"  # key in StateStore's state.json
-LEGACY_STATE_KEY = "last_profile"  # what the app kept before it kept a history
 
 _DIGITS_AND_DASHES = re.compile(r"[0-9-]*[0-9][0-9-]*")
 # Joins the fields of a search key. Query words never contain whitespace (the
@@ -112,7 +111,7 @@ class RecentRoles:
         self._names[self._names.index(old)] = new
         return True
 
-    # --- the JSON form kept in state.json ---
+    # --- the JSON form kept in state.json (the RECENT_ROLES key of core.ui_state) ---
 
     def to_json(self) -> list[str]:
         return list(self._names)
@@ -125,11 +124,13 @@ class RecentRoles:
         return cls((item for item in data if isinstance(item, str) and item), limit=limit)
 
     @classmethod
-    def from_state(cls, state: Mapping[str, object], *, limit: int = MAX_RECENT) -> RecentRoles:
-        """Read the history from StateStore's dict; an older state's last profile seeds it."""
-        if STATE_KEY in state:
-            return cls.from_json(state[STATE_KEY], limit=limit)
-        return cls.from_json([state.get(LEGACY_STATE_KEY)], limit=limit)
+    def from_state(cls, state: UiState, *, limit: int = MAX_RECENT) -> RecentRoles:
+        """Read the history from the UI state (an older state's last profile seeds it)."""
+        names: tuple[str, ...] = state.get(RECENT_ROLES)
+        return cls.from_json(list(names), limit=limit)
+
+    def save_to(self, state: UiState) -> None:
+        state.set(RECENT_ROLES, self.names)
 
 
 # --- search ---

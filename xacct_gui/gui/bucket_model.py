@@ -22,6 +22,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from xacct_gui.core.prepared_buckets import PreparedBuckets, name_key
+
 if TYPE_CHECKING:
     # Annotations only: importing core.aws at run time would load botocore with the window.
     from xacct_gui.core.aws import Bucket
@@ -57,10 +59,6 @@ SortKey = str | float
 _LAYOUT_SIGNATURE = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
 
 
-def name_key(bucket: Bucket) -> str:
-    return bucket.name.casefold()
-
-
 def sort_key(bucket: Bucket, column: int) -> SortKey:
     """What ``column`` sorts by; the same value the model returns for ``SortRole``."""
     if column == COL_NAME:
@@ -77,24 +75,6 @@ def display_text(bucket: Bucket, column: int) -> str:
     if column == COL_CREATED:
         return bucket.created.astimezone().strftime(CREATED_FORMAT)
     return bucket.region or ""
-
-
-class PreparedBuckets(tuple["Bucket", ...]):
-    """Buckets, with what the table needs to show them sorted by name, computed once.
-
-    A tuple of the buckets, so it can stand in for ``SwitchResult.buckets``. The worker
-    thread builds it; the GUI thread then only swaps it in (for 100,000 buckets the
-    casefolding and the name sort took ~60 ms of the GUI thread).
-    """
-
-    folded_names: list[str]
-    name_order: list[int]
-
-    def __new__(cls, buckets: Iterable[Bucket]) -> PreparedBuckets:
-        prepared = super().__new__(cls, buckets)
-        prepared.folded_names = [name_key(bucket) for bucket in prepared]
-        prepared.name_order = sorted(range(len(prepared)), key=prepared.folded_names.__getitem__)
-        return prepared
 
 
 def _has_ties(keys: Sequence[SortKey]) -> bool:

@@ -1,10 +1,10 @@
-"""The worker thread that talks to AWS, and the main-thread controller that drives it.
+"""The AWS worker and the GUI-thread controller that drives it.
 
-Threading rules (DESIGN.md §4): the worker is a QObject moved to a QThread;
-every signal is connected before ``start()``; results come back as signals to
-``@Slot`` methods of the main-thread controller; every request carries an id
-and anything but the latest id is dropped. The worker runs requests one at a
-time, so a burst of switches skips every stale request before it touches AWS.
+The worker follows the rules stated once in :mod:`xacct_gui.gui.threads`. It
+runs requests one at a time, so a burst of switches skips every stale request
+before it touches AWS. Other AWS work goes through :meth:`SwitchController.run_job`
+with its continuations, which the controller keeps by job id and calls on the
+GUI thread.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from xacct_gui.core.prepared_buckets import PreparedBuckets
 from xacct_gui.core.profiles import RoleProfile
-from xacct_gui.gui.bucket_model import PreparedBuckets
+from xacct_gui.gui.threads import new_worker_thread
 
 if TYPE_CHECKING:  # importing botocore costs ~0.3 s: keep it off the start-up path
     from xacct_gui.core.aws import AwsService, SwitchResult
@@ -29,10 +30,34 @@ if TYPE_CHECKING:  # importing botocore costs ~0.3 s: keep it off the start-up p
 log = logging.getLogger(__name__)
 
 ServiceFactory = Callable[[], "AwsService"]
-# A piece of AWS work beyond switching (console link, credentials, discovery): runs on
-# the worker thread with the one AwsService, which must not be used from two threads.
-AwsJob = Callable[["AwsService"], object]
+T = TypeVar("T")
+# A piece of AWS work beyond switching (console link, credentials, discovery, the client
+# for the Region lookups): runs on the worker thread with the one AwsService.
+AwsJob = Callable[["AwsService"], T]
+OnError = Callable[[str, str], None]  # user message, error code
+OnMfa = Callable[[str], None]  # MFA device serial
 SHUTDOWN_WAIT_MS = 20_000
+
+
+@dataclass(frozen=True)
+class _Continuation(Generic[T]):
+    """What to do with a job's outcome; called on the GUI thread."""
+
+    on_done: Callable[[T], None]
+    on_error: OnError | None
+    on_mfa: OnMfa | None
+
+    def error(self, message: str, code: str) -> None:
+        if self.on_error is not None:
+            self.on_error(message, code)
+        else:
+            log.info("a background AWS job failed: %s (%s)", message, code)
+
+    def mfa(self, serial: str) -> None:
+        if self.on_mfa is not None:
+            self.on_mfa(serial)
+        else:
+            self.error(f"An MFA code from {serial} is needed.", "MfaCodeRequired")
 
 
 @dataclass(frozen=True)
@@ -85,11 +110,6 @@ class SwitchWorker(QObject):
         self._service: AwsService | None = None
         self._latest = latest
 
-    @property
-    def service(self) -> AwsService | None:
-        """The service once the worker made it (read from the GUI thread; thread-safe)."""
-        return self._service
-
     def _get_service(self) -> AwsService:
         if self._service is None:
             self._service = self._service_factory()
@@ -110,7 +130,7 @@ class SwitchWorker(QObject):
         gc.freeze()
 
     @Slot(int, object)
-    def run_job(self, job_id: int, job: AwsJob) -> None:
+    def run_job(self, job_id: int, job: AwsJob[object]) -> None:
         """Run ``job`` with the service; the outcome always comes back as one signal."""
         from xacct_gui.core.aws import MfaCodeRequired
         from xacct_gui.core.errors import XacctError
@@ -120,8 +140,8 @@ class SwitchWorker(QObject):
         except MfaCodeRequired as exc:
             self.job_mfa_needed.emit(job_id, exc.serial)
             return
-        except XacctError as exc:
-            self.job_failed.emit(job_id, str(exc), str(getattr(exc, "code", type(exc).__name__)))
+        except XacctError as exc:  # every error of the app's own says what went wrong
+            self.job_failed.emit(job_id, str(exc), _code(exc))
             return
         except Exception as exc:  # a failed job must never end the worker thread
             log.exception("a background AWS job failed unexpectedly")
@@ -133,7 +153,7 @@ class SwitchWorker(QObject):
     @Slot(int, object)
     def switch(self, request_id: int, request: SwitchRequest) -> None:
         from xacct_gui.core.aws import Cancelled, MfaCodeRequired
-        from xacct_gui.core.errors import AwsContext, AwsError, to_user_error
+        from xacct_gui.core.errors import AwsContext, XacctError, to_user_error
 
         if not self._latest.is_current(request_id):
             return  # superseded before it started: do not touch AWS at all
@@ -159,8 +179,8 @@ class SwitchWorker(QObject):
         except MfaCodeRequired as exc:
             self.mfa_needed.emit(request_id, exc.serial)
             return
-        except AwsError as exc:
-            self.failed.emit(request_id, str(exc), exc.code)
+        except XacctError as exc:  # every error of the app's own says what went wrong
+            self.failed.emit(request_id, str(exc), _code(exc))
             return
         except Exception as exc:  # anything unexpected still ends as a message, not a crash
             log.exception("switch to %r failed unexpectedly", profile.name)
@@ -183,9 +203,6 @@ class SwitchController(QObject):
     switch_failed = Signal(object, str, str)  # RoleProfile, message, code
     mfa_required = Signal(object, str)  # RoleProfile, MFA device serial
     busy_changed = Signal(bool)
-    job_done = Signal(int, object)  # job id, result
-    job_failed = Signal(int, str, str)  # job id, message, code
-    job_mfa_required = Signal(int, str)  # job id, MFA device serial
 
     # Internal: queued to the worker thread.
     _request = Signal(int, object)
@@ -196,11 +213,11 @@ class SwitchController(QObject):
         super().__init__(parent)
         self._latest = LatestRequest()
         self._in_flight: dict[int, RoleProfile] = {}
-        self._thread = QThread()
-        self._thread.setObjectName("aws-worker")
+        self._continuations: dict[int, _Continuation[Any]] = {}
+        self._thread = new_worker_thread()
         self._worker = SwitchWorker(service_factory, self._latest)
         self._worker.moveToThread(self._thread)
-        # Every connection is made before the thread starts (DESIGN.md §4).
+        # Every connection is made before the thread starts.
         self._request.connect(self._worker.switch)
         self._warm_up.connect(self._worker.warm_up)
         self._worker.succeeded.connect(self._on_succeeded)
@@ -228,23 +245,43 @@ class SwitchController(QObject):
         self._request.emit(request_id, request)
         return request_id
 
-    def run_job(self, job: AwsJob) -> int:
-        """Queue ``job`` on the worker (after any switch in progress); returns its id."""
+    def run_job(
+        self,
+        job: AwsJob[T],
+        *,
+        on_done: Callable[[T], None],
+        on_error: OnError | None = None,
+        on_mfa: OnMfa | None = None,
+    ) -> int:
+        """Queue ``job`` on the worker (after any switch in progress); returns its id.
+
+        Exactly one continuation runs, on the GUI thread: ``on_done(result)``,
+        ``on_error(message, code)`` or ``on_mfa(serial)`` (without ``on_mfa``, a
+        needed MFA code counts as an error; without ``on_error``, errors are logged).
+        None runs after :meth:`shutdown`.
+        """
         job_id = next(self._job_ids)
+        self._continuations[job_id] = _Continuation(on_done, on_error, on_mfa)
         self._job.emit(job_id, job)
         return job_id
 
     @Slot(int, object)
     def _on_job_done(self, job_id: int, result: object) -> None:
-        self.job_done.emit(job_id, result)
+        continuation = self._continuations.pop(job_id, None)
+        if continuation is not None:
+            continuation.on_done(result)
 
     @Slot(int, str, str)
     def _on_job_failed(self, job_id: int, message: str, code: str) -> None:
-        self.job_failed.emit(job_id, message, code)
+        continuation = self._continuations.pop(job_id, None)
+        if continuation is not None:
+            continuation.error(message, code)
 
     @Slot(int, str)
     def _on_job_mfa_needed(self, job_id: int, serial: str) -> None:
-        self.job_mfa_required.emit(job_id, serial)
+        continuation = self._continuations.pop(job_id, None)
+        if continuation is not None:
+            continuation.mfa(serial)
 
     def cancel(self) -> None:
         self._latest.cancel_all()
@@ -252,12 +289,14 @@ class SwitchController(QObject):
             self._in_flight = {}
             self.busy_changed.emit(False)
 
-    def service(self) -> AwsService | None:
-        return self._worker.service
-
     @property
     def busy(self) -> bool:
         return bool(self._in_flight)
+
+    @property
+    def worker_thread(self) -> QThread:
+        """The thread the worker runs on (to check that it stopped)."""
+        return self._thread
 
     @Slot(list)
     def _on_ready(self, names: list[Any]) -> None:
@@ -293,8 +332,13 @@ class SwitchController(QObject):
         if not self._stopped:
             self._stopped = True
             self.cancel()
+            self._continuations.clear()
             self._thread.quit()
         stopped = self._thread.isFinished() or self._thread.wait(wait_ms)
         if not stopped:
             log.warning("the AWS worker did not stop within %d ms", wait_ms)
         return bool(stopped)
+
+
+def _code(exc: Exception) -> str:
+    return str(getattr(exc, "code", type(exc).__name__))

@@ -1,0 +1,214 @@
+"""The bucket panel: filter box, bucket table, copy names/ARNs, CSV export, context menu."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QKeyCombination, QModelIndex, QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.store import write_atomically
+from xacct_gui.gui.bucket_model import COL_CREATED, COL_NAME, BucketFilterProxy, BucketTableModel
+from xacct_gui.gui.main_window.prompts import Prompts
+
+if TYPE_CHECKING:  # botocore is imported after the window shows
+    from xacct_gui.core.aws import Bucket
+
+
+def bucket_arn(name: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:s3:::{name}"
+
+
+def buckets_csv(buckets: Sequence[Bucket]) -> str:
+    """CSV with a header; Created in ISO 8601 with its offset so spreadsheets sort it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Name", "Created", "Region"])
+    for bucket in buckets:
+        writer.writerow([bucket.name, bucket.created.isoformat(), bucket.region or ""])
+    return out.getvalue()
+
+
+def count_text(total: int, shown: int) -> str:
+    noun = "bucket" if total == 1 else "buckets"
+    return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+
+
+class BucketPanel(QWidget):
+    """One account's buckets; knows the active profile only to name ARNs and files."""
+
+    message = Signal(str, int)  # status-bar text, timeout in ms
+    failed = Signal(str)  # what went wrong, for the error banner
+    count_changed = Signal(str)  # "12 buckets", "3 of 12 buckets", or "" with no list
+
+    def __init__(
+        self,
+        parent: QWidget,
+        *,
+        active_profile: Callable[[], RoleProfile | None],
+        prompts: Prompts,
+    ) -> None:
+        super().__init__(parent)
+        self._active_profile = active_profile
+        self._prompts = prompts
+        self._showing = False  # a list is on screen (possibly empty)
+        self._context_actions: list[QAction | None] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("bucketFilter")
+        self.filter.setPlaceholderText("Filter buckets by name")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter buckets")
+        # Ctrl+K means "delete to end of line" in text fields on Linux desktops; the
+        # palette must still open while the bucket filter has focus.
+        self.filter.installEventFilter(self)
+        layout.addWidget(self.filter)
+
+        self.model = BucketTableModel(self)
+        self.proxy = BucketFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setObjectName("bucketTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_CREATED, QHeaderView.ResizeMode.ResizeToContents)
+        # Size "Created" from the rows on screen: by default Qt measures up to 1,000 rows
+        # (Python data() calls for every role of every row) after each reset and sort,
+        # which cost 60-140 ms per change with 10,000 buckets (build_scripts/bench.py).
+        header.setResizeContentsPrecision(0)
+        header.setStretchLastSection(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
+        layout.addWidget(self.table, 1)
+        self.filter.textChanged.connect(self._on_filter_changed)
+
+    # --- what is shown ---
+
+    def show_buckets(self, buckets: Sequence[Bucket] | None) -> None:
+        """Show ``buckets`` (None: no list at all, as while switching accounts)."""
+        self._showing = buckets is not None
+        if buckets is None:
+            self.model.clear()
+        else:
+            self.model.set_buckets(buckets)
+        self._report_count()
+
+    def update_regions(self, regions: dict[str, str]) -> None:
+        if self._showing:
+            self.model.update_regions(regions)
+
+    def region_of(self, name: str) -> str | None:
+        """The bucket's region as shown (regions looked up after loading included)."""
+        return next((b.region for b in self.model.buckets() if b.name == name), None)
+
+    def selected_bucket_names(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        if not rows and self.table.currentIndex().isValid():
+            rows = [self.table.currentIndex().row()]
+        return [self.proxy.bucket_at(row).name for row in rows]
+
+    def set_context_actions(self, actions: Sequence[QAction | None]) -> None:
+        """The table's context menu; None is a separator."""
+        self._context_actions = list(actions)
+
+    @Slot()
+    def focus_filter(self) -> None:
+        self.filter.setFocus()
+
+    # --- user actions ---
+
+    @Slot()
+    def copy_selected_names(self) -> None:
+        names = self.selected_bucket_names()
+        if names:
+            QGuiApplication.clipboard().setText("\n".join(names))
+            self.message.emit(f"Copied {len(names)} bucket name(s)", 3000)
+
+    @Slot()
+    def copy_selected_arns(self) -> None:
+        active = self._active_profile()
+        partition = active.partition if active else "aws"
+        arns = [bucket_arn(name, partition) for name in self.selected_bucket_names()]
+        if arns:
+            QGuiApplication.clipboard().setText("\n".join(arns))
+            self.message.emit(f"Copied {len(arns)} bucket ARN(s)", 3000)
+
+    @Slot()
+    def export_csv(self) -> None:
+        """Write the table as shown (filter and sort applied) to a CSV file."""
+        if not self._showing:
+            return
+        active = self._active_profile()
+        path = self._prompts.choose_csv_path(f"{active.name if active else 'buckets'}-buckets.csv")
+        if path is None:
+            return
+        rows = [self.proxy.bucket_at(row) for row in range(self.proxy.rowCount())]
+        try:
+            write_atomically(Path(path), buckets_csv(rows))
+        except OSError as exc:
+            self.failed.emit(f"Could not write {path}: {exc.strerror or exc}")
+            return
+        self.message.emit(f"Exported {len(rows)} buckets to {path}", 5000)
+
+    # --- internals ---
+
+    def _report_count(self) -> None:
+        if not self._showing:
+            self.count_changed.emit("")
+            return
+        self.count_changed.emit(count_text(self.model.total_count(), self.proxy.rowCount()))
+
+    @Slot(str)
+    def _on_filter_changed(self, text: str) -> None:
+        self.proxy.set_name_filter(text)
+        self._report_count()
+
+    @Slot(QPoint)
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index: QModelIndex = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        for action in self._context_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.filter
+            and event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.keyCombination()
+            == QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_K)
+        ):
+            event.ignore()  # not the line edit's: let the window's Ctrl+K shortcut fire
+            return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,40 @@
+"""The modal questions the window asks: yes/no, an MFA code, a file name, a browser.
+
+Each is a method of one small object so tests replace exactly the question they
+answer (``monkeypatch.setattr(window.prompts, "confirm", ...)``) and the helpers
+that ask stay free of dialogs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class Prompts:
+    """Asks the user on behalf of ``parent``; every method blocks until answered."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self._parent, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_mfa_code(self, serial: str, profile_name: str) -> str | None:
+        """A 6-digit code from ``serial``, or None when the user cancels."""
+        from xacct_gui.gui.mfa_dialog import ask_mfa_code
+
+        return ask_mfa_code(self._parent, serial, profile_name)
+
+    def open_url(self, url: QUrl) -> None:
+        """Open ``url`` in the default browser."""
+        QDesktopServices.openUrl(url)
+
+    def choose_csv_path(self, default_name: str) -> str | None:
+        """Where to save a CSV file; None when the user cancels."""
+        path, _ = QFileDialog.getSaveFileName(
+            self._parent, "Export buckets as CSV", default_name, "CSV files (*.csv)"
+        )
+        return path or None

@@ -1,0 +1,92 @@
+"""The status bar's session part: bucket count, identity, expiry countdown, busy bar."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+if TYPE_CHECKING:  # botocore is imported after the window shows
+    from xacct_gui.core.aws import SwitchResult
+
+COUNTDOWN_INTERVAL_MS = 1_000
+
+
+def describe_expiry(expiration: datetime, now: datetime) -> str:
+    """ "Session expires 14:05 (in 52 min)" — local clock time plus time left."""
+    left = expiration - now
+    minutes = int(left.total_seconds() // 60)
+    when = expiration.astimezone().strftime("%H:%M")
+    if left.total_seconds() <= 0:
+        return f"Session expired at {when}"
+    if minutes >= 60:
+        return f"Session expires {when} (in {minutes // 60} h {minutes % 60:02d} min)"
+    if minutes >= 5:
+        return f"Session expires {when} (in {minutes} min)"
+    seconds = int(left.total_seconds())
+    return f"Session expires {when} (in {seconds // 60}:{seconds % 60:02d})"
+
+
+class SessionStatus(QObject):
+    """Fills ``status_bar`` with the widgets the tests and screen readers find by name."""
+
+    def __init__(self, status_bar: QStatusBar) -> None:
+        super().__init__(status_bar)
+        self._status_bar = status_bar
+        self._result: SwitchResult | None = None
+        self.count_label = QLabel(status_bar)
+        self.count_label.setObjectName("bucketCount")
+        self.identity_label = QLabel(status_bar)
+        self.identity_label.setObjectName("identityLabel")
+        self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.expiry_label = QLabel(status_bar)
+        self.expiry_label.setObjectName("expiryLabel")
+        self.busy = QProgressBar(status_bar)
+        self.busy.setObjectName("busyIndicator")
+        self.busy.setRange(0, 0)  # indeterminate
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.setVisible(False)
+        status_bar.addWidget(self.count_label)
+        status_bar.addWidget(self.identity_label, 1)
+        status_bar.addPermanentWidget(self.busy)
+        status_bar.addPermanentWidget(self.expiry_label)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(COUNTDOWN_INTERVAL_MS)
+        self._countdown.timeout.connect(self.update_expiry)
+        self._countdown.start()
+
+    @Slot(bool)
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+
+    @Slot(str)
+    def set_count(self, text: str) -> None:
+        self.count_label.setText(text)
+
+    def show_message(self, text: str, timeout_ms: int) -> None:
+        self._status_bar.showMessage(text, timeout_ms)
+
+    def show_session(self, result: SwitchResult | None) -> None:
+        self._result = result
+        if result is None:
+            self.identity_label.clear()
+        else:
+            self.identity_label.setText(result.identity_arn)
+            self.identity_label.setToolTip("The assumed-role identity AWS sees")
+        self.update_expiry()
+
+    @Slot()
+    def update_expiry(self) -> None:
+        if self._result is None:
+            self.expiry_label.clear()
+            return
+        self.expiry_label.setText(
+            describe_expiry(self._result.expiration, datetime.now(timezone.utc))
+        )
+
+    def stop(self) -> None:
+        self._countdown.stop()

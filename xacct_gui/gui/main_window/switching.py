@@ -1,0 +1,234 @@
+"""The switching flow: the active profile, what the screen shows for it, its Region lookups.
+
+The flow never calls AWS: it asks the :class:`SwitchController` and reacts to
+its signals, which always arrive on the GUI thread. See "The path of one
+switch" in docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Slot
+
+from xacct_gui.core.profiles import ProfileError, RoleProfile
+from xacct_gui.gui.banners import MessageBanner
+from xacct_gui.gui.main_window.book import ProfileBook
+from xacct_gui.gui.main_window.bucket_panel import BucketPanel
+from xacct_gui.gui.main_window.prompts import Prompts
+from xacct_gui.gui.main_window.recent_history import RecentHistory
+from xacct_gui.gui.main_window.status import SessionStatus
+from xacct_gui.gui.region_lookup import RegionLookup
+from xacct_gui.gui.role_switcher import RoleBanner
+from xacct_gui.gui.tray import RoleTray
+from xacct_gui.gui.workers import SwitchController, SwitchRequest
+
+if TYPE_CHECKING:  # botocore is imported after the window shows
+    from xacct_gui.core.aws import AwsService, SwitchResult
+
+log = logging.getLogger(__name__)
+
+REGION_LOOKUP_DELAY_MS = 50
+
+
+@dataclass(frozen=True)
+class SwitchView:
+    """Where a switch shows: the banners, the bucket panel, the status bar, the tray."""
+
+    banner: RoleBanner
+    error_banner: MessageBanner
+    panel: BucketPanel
+    status: SessionStatus
+    tray: RoleTray
+
+
+def s3_client_for_lookups(
+    service: AwsService, *, profile: RoleProfile, chain: tuple[RoleProfile, ...]
+) -> Any:
+    """Runs on the worker: the client the Region lookup pool then only calls."""
+    return service.role_client(profile, "s3", chain=chain)
+
+
+class SwitchFlow(QObject):
+    """Starts switches and shows only the active profile's outcome."""
+
+    def __init__(
+        self,
+        *,
+        controller: SwitchController,
+        book: ProfileBook,
+        history: RecentHistory,
+        view: SwitchView,
+        prompts: Prompts,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._book = book
+        self._history = history
+        self._view = view
+        self._prompts = prompts
+        self._active: RoleProfile | None = None
+        self._result: SwitchResult | None = None  # what the table shows
+        # Each profile's last result, shown at once when switching back while valid.
+        self._last_results: dict[str, SwitchResult] = {}
+        self._pending_regions: tuple[RoleProfile, SwitchResult] | None = None
+        self.regions = RegionLookup(self)
+        self.regions.found.connect(self._on_regions_found)
+        controller.switched.connect(self._on_switched)
+        controller.switch_failed.connect(self._on_switch_failed)
+        controller.mfa_required.connect(self._on_mfa_required)
+
+    @property
+    def active(self) -> RoleProfile | None:
+        return self._active
+
+    @property
+    def result(self) -> SwitchResult | None:
+        return self._result
+
+    # --- starting ---
+
+    @Slot(str)
+    def choose(self, name: str) -> None:
+        """The user chose ``name`` (in the switcher, palette, tray or a shortcut)."""
+        profile = self._book.find(name)
+        if profile is not None:
+            self.start(profile)
+
+    @Slot()
+    def refresh(self) -> None:
+        if self._active is not None:
+            self.start(self._active)
+
+    @Slot()
+    def renew_session(self) -> None:
+        """Assume the active role again now, even if its session is still valid."""
+        if self._active is not None:
+            self.start(self._active, renew=True)
+
+    def start(self, profile: RoleProfile, mfa_code: str | None = None, renew: bool = False) -> None:
+        switching_account = self._active is None or self._active.name != profile.name
+        self._active = profile
+        self._view.error_banner.clear()
+        self._view.banner.show_profile(profile, note="switching…")
+        if switching_account:
+            # Never leave one account's buckets under another account's colour: show
+            # this profile's own last list while it is still valid, else nothing.
+            self._show_result(self._reusable_result(profile))
+        self._history.touch(profile.name)
+        try:
+            chain = self._book.chain(profile)
+        except ProfileError as exc:  # checked before any network call
+            self._controller.cancel()
+            self._fail_on_screen(profile, str(exc))
+            return
+        self._controller.request_switch(SwitchRequest(profile, chain, mfa_code, renew))
+
+    def profiles_changed(self) -> None:
+        """The saved profiles changed: forget results, and the active one if it changed."""
+        self._last_results.clear()  # an edit may have changed what a name points to
+        if self._active is not None and self._book.find(self._active.name) != self._active:
+            # The active profile was edited or deleted: what is on screen no longer matches.
+            self._controller.cancel()
+            self._active = None
+            self._view.banner.show_profile(None)
+            self._show_result(None)
+
+    def shutdown(self) -> None:
+        """On close: the Region lookups stop at their next bucket on their own."""
+        self._pending_regions = None
+        self.regions.shutdown(wait=False)
+
+    # --- outcomes ---
+
+    def _reusable_result(self, profile: RoleProfile) -> SwitchResult | None:
+        result = self._last_results.get(profile.name)
+        if result is not None and result.expiration > datetime.now(timezone.utc):
+            return result
+        return None
+
+    @Slot(object)
+    def _on_switched(self, result: SwitchResult) -> None:
+        if self._active is None or result.profile_name != self._active.name:
+            return
+        self._last_results[result.profile_name] = result
+        self._view.banner.show_profile(self._active)
+        self._show_result(result)
+        # Only once the list is on screen: the lookup threads starting up compete with
+        # this frame's painting for the GIL (it took ~2x as long).
+        self._pending_regions = (self._active, result)
+        QTimer.singleShot(REGION_LOOKUP_DELAY_MS, self._look_up_pending_regions)
+        if result.notes:
+            self._view.status.show_message(" ".join(result.notes), 15_000)
+
+    @Slot(object, str, str)
+    def _on_switch_failed(self, profile: RoleProfile, message: str, code: str) -> None:
+        if self._active is None or profile.name != self._active.name:
+            return
+        self._fail_on_screen(profile, message)
+
+    @Slot(object, str)
+    def _on_mfa_required(self, profile: RoleProfile, serial: str) -> None:
+        if self._active is None or profile.name != self._active.name:
+            return
+        code = self._prompts.ask_mfa_code(serial, profile.name)
+        if code:
+            self.start(profile, code)
+        else:
+            self._fail_on_screen(profile, f"An MFA code from {serial} is needed to switch.")
+
+    def _fail_on_screen(self, profile: RoleProfile, message: str) -> None:
+        self._show_result(None)
+        self._view.banner.show_profile(profile, note="not connected")
+        self._view.error_banner.show_message(f"{profile.name}: {message}")
+
+    def _show_result(self, result: SwitchResult | None) -> None:
+        self.regions.cancel()
+        self._result = result
+        self._view.panel.show_buckets(None if result is None else result.buckets)
+        self._view.status.show_session(result)
+        self._view.tray.set_active(self._active, result.expiration if result else None)
+
+    # --- Region lookups ---
+
+    @Slot()
+    def _look_up_pending_regions(self) -> None:
+        pending, self._pending_regions = self._pending_regions, None
+        if pending is None or pending[1] is not self._result:  # no longer what is shown
+            return
+        profile, result = pending
+        # ListBuckets answers without regions (older APIs, emulators): ask per bucket.
+        missing = [bucket.name for bucket in result.buckets if not bucket.region]
+        if not missing:
+            return
+        try:
+            chain = self._book.chain(profile)
+        except ProfileError:
+            return
+        # The client is made on the worker; the lookup pool only calls it.
+        self._controller.run_job(
+            partial(s3_client_for_lookups, profile=profile, chain=chain),
+            on_done=partial(self._start_region_lookup, result, missing),
+            on_error=self._on_region_client_failed,
+            on_mfa=self._on_region_client_needs_mfa,
+        )
+
+    def _start_region_lookup(self, result: SwitchResult, missing: list[str], client: Any) -> None:
+        if result is self._result:  # still what is shown
+            self.regions.start(client, missing)
+
+    def _on_region_client_failed(self, message: str, code: str) -> None:
+        log.info("no Region lookups: %s (%s)", message, code)
+
+    def _on_region_client_needs_mfa(self, serial: str) -> None:
+        log.info("no Region lookups: the session needs a new MFA code from %s", serial)
+
+    @Slot(int, dict)
+    def _on_regions_found(self, generation: int, regions: dict[str, str]) -> None:
+        if generation == self.regions.generation and self._result is not None:
+            self._view.panel.update_regions(regions)

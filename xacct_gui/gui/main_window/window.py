@@ -1,0 +1,319 @@
+"""The main window: its layout, and the wiring between its helpers.
+
+What the window does lives in helpers, one per group of user actions, each
+usable without the others: :class:`SwitchFlow` (switching and the Region
+lookups), :class:`BucketPanel` (the table), :class:`ProfileActions` (profile
+edits and the dialogs that change the list), :class:`RoleJobs` (console,
+credentials, discovery) and :class:`Prompts` (the modal questions). The menu
+actions are declared in :mod:`.actions`. See "Layers" in docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xacct_gui import APP_NAME, __version__
+from xacct_gui.core.keys import KeyVault
+from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.store import ProfileStore, StateStore
+from xacct_gui.core.ui_state import UiState
+from xacct_gui.gui.banners import MessageBanner
+from xacct_gui.gui.bucket_model import BucketFilterProxy, BucketTableModel
+from xacct_gui.gui.main_window.actions import TABLE_MENU, build_actions
+from xacct_gui.gui.main_window.book import ProfileBook
+from xacct_gui.gui.main_window.bucket_panel import BucketPanel
+from xacct_gui.gui.main_window.profile_actions import ProfileActions
+from xacct_gui.gui.main_window.prompts import Prompts
+from xacct_gui.gui.main_window.recent_history import RecentHistory
+from xacct_gui.gui.main_window.role_jobs import RoleJobs
+from xacct_gui.gui.main_window.status import SessionStatus
+from xacct_gui.gui.main_window.switching import SwitchFlow, SwitchView
+from xacct_gui.gui.quick_switch import QuickSwitchPalette, RecentShortcuts
+from xacct_gui.gui.role_switcher import RoleBanner, RoleSwitcher
+from xacct_gui.gui.tray import RoleTray
+from xacct_gui.gui.workers import SwitchController
+
+CLOSE_WAIT_MS = 1_000
+# The buttons beside the switcher, each the twin of a menu action.
+BUTTONS = (("add", "Add…"), ("edit", "Edit…"), ("duplicate", "Duplicate…"), ("delete", "Delete"))
+DEMO_STYLE = (
+    "QLabel#demoNotice { background: #232f3e; color: #ffffff; padding: 6px 10px;"
+    " border-radius: 3px; }"
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        *,
+        store: ProfileStore,
+        state: StateStore,
+        controller: SwitchController,
+        profiles: Sequence[RoleProfile],
+        file_problems: Sequence[str] = (),
+        emulator_endpoint: str | None = None,
+        vault: KeyVault | None = None,
+    ) -> None:
+        super().__init__()
+        self._controller = controller
+        self.ui_state = UiState(state)
+        self.prompts = Prompts(self)
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.resize(980, 640)
+        self._build_widgets(emulator_endpoint)
+        self.book = ProfileBook(profiles, self.switcher.current_name)
+        self.history = RecentHistory(
+            self.ui_state, self.book.names, self._active_profile_name, self
+        )
+        self.tray = RoleTray(self, icon=QGuiApplication.windowIcon())
+        self.switching = SwitchFlow(
+            controller=controller,
+            book=self.book,
+            history=self.history,
+            view=SwitchView(
+                self.banner, self.error_banner, self.bucket_panel, self.session_status, self.tray
+            ),
+            prompts=self.prompts,
+            parent=self,
+        )
+        self._regions = self.switching.regions  # build_scripts/bench.py looks for it
+        self.profile_actions = ProfileActions(
+            self,
+            store=store,
+            book=self.book,
+            history=self.history,
+            file_warning=self.file_warning,
+            prompts=self.prompts,
+            vault=vault,
+        )
+        self.role_jobs = RoleJobs(
+            self,
+            controller=controller,
+            book=self.book,
+            prompts=self.prompts,
+            panel=self.bucket_panel,
+            active_profile=lambda: self.switching.active,
+            error_banner=self.error_banner,
+            state=self.ui_state,
+        )
+        self.quick_switch = QuickSwitchPalette(self)
+        self.recent_shortcuts = RecentShortcuts(self)  # Ctrl+1 … Ctrl+5
+        self.menu_actions = build_actions(self, self.menuBar())
+        self._wire()
+
+        self.switcher.set_profiles(self.book.profiles, None)
+        self._publish_recent()
+        if file_problems:
+            self.file_warning.show_message("\n".join(file_problems))
+        self._update_profile_actions()
+
+    # --- construction ---
+
+    def _build_widgets(self, emulator_endpoint: str | None) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 10, 10, 6)
+        layout.setSpacing(8)
+        if emulator_endpoint:
+            notice = QLabel(
+                f"Demo mode: talking to a local AWS emulator at {emulator_endpoint}. "
+                "No real AWS account is used and nothing leaves this computer.",
+                central,
+            )
+            notice.setObjectName("demoNotice")
+            notice.setWordWrap(True)
+            notice.setStyleSheet(DEMO_STYLE)
+            layout.addWidget(notice)
+
+        top = QHBoxLayout()
+        role_label = QLabel("&Role:", central)
+        self.switcher = RoleSwitcher(central)
+        role_label.setBuddy(self.switcher)
+        top.addWidget(role_label)
+        top.addWidget(self.switcher, 1)
+        self.buttons: dict[str, QPushButton] = {}
+        for action_id, text in BUTTONS:
+            self.buttons[action_id] = QPushButton(text, central)
+            top.addWidget(self.buttons[action_id])
+        layout.addLayout(top)
+
+        self.banner = RoleBanner(central)
+        layout.addWidget(self.banner)
+        self.file_warning = MessageBanner("fileWarning", "warning", central)
+        layout.addWidget(self.file_warning)
+        self.error_banner = MessageBanner("errorBanner", "error", central)
+        layout.addWidget(self.error_banner)
+        self.bucket_panel = BucketPanel(
+            central, active_profile=lambda: self.switching.active, prompts=self.prompts
+        )
+        layout.addWidget(self.bucket_panel, 1)
+        self.setCentralWidget(central)
+        self.session_status = SessionStatus(self.statusBar())
+
+    def _wire(self) -> None:
+        actions = self.menu_actions.actions
+        copy = actions["copy_name"]
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.bucket_panel.table.addAction(copy)
+        self.bucket_panel.set_context_actions(
+            [actions[i] if i is not None else None for i in TABLE_MENU]
+        )
+        self.menu_actions.submenus["recent"].addActions(self.recent_shortcuts.actions)
+        for action_id, button in self.buttons.items():
+            button.clicked.connect(actions[action_id].trigger)
+
+        self.quick_switch.chosen.connect(self.switch_to)
+        self.recent_shortcuts.chosen.connect(self.switch_to)
+        self.tray.chosen.connect(self.switch_to)
+        self.tray.show_window_requested.connect(self._show_from_tray)
+        self.tray.quit_requested.connect(self.close)
+        self.switcher.profile_chosen.connect(self.switching.choose)
+        self.switcher.currentIndexChanged.connect(self._update_profile_actions)
+        self.history.changed.connect(self._publish_recent)
+        self.profile_actions.committed.connect(self._on_profiles_committed)
+        self.profile_actions.message.connect(self.session_status.show_message)
+        self.role_jobs.discovered.connect(self.profile_actions.add_discovered)
+        self.bucket_panel.message.connect(self.session_status.show_message)
+        self.bucket_panel.failed.connect(self.error_banner.show_message)
+        self.bucket_panel.count_changed.connect(self.session_status.set_count)
+        self._controller.busy_changed.connect(self.session_status.set_busy)
+        self._controller.aws_profiles_ready.connect(self.profile_actions.set_aws_profiles)
+
+    # --- public API used by the app and by tests ---
+
+    @property
+    def controller(self) -> SwitchController:
+        return self._controller
+
+    @property
+    def profiles(self) -> list[RoleProfile]:
+        return self.book.profiles
+
+    @property
+    def active_profile(self) -> RoleProfile | None:
+        return self.switching.active
+
+    @property
+    def bucket_model(self) -> BucketTableModel:
+        return self.bucket_panel.model
+
+    @property
+    def bucket_proxy(self) -> BucketFilterProxy:
+        return self.bucket_panel.proxy
+
+    def action(self, action_id: str) -> QAction:
+        """The menu action ``action_id`` of :data:`.actions.ENTRIES`."""
+        action: QAction = self.menu_actions.actions[action_id]
+        return action
+
+    @Slot(str)
+    def switch_to(self, name: str) -> None:
+        """Select ``name`` in the switcher, exactly as a user would."""
+        if self.switcher.current_name() == name:
+            self.switching.choose(name)
+        else:
+            self.switcher.select(name)
+
+    def refresh(self) -> None:
+        self.switching.refresh()
+
+    def renew_session(self) -> None:
+        self.switching.renew_session()
+
+    def add_profile(self) -> None:
+        self.profile_actions.add()
+
+    def edit_profile(self) -> None:
+        self.profile_actions.edit()
+
+    def delete_profile(self) -> None:
+        self.profile_actions.delete()
+
+    def import_from_aws_config(self) -> None:
+        self.profile_actions.import_from_aws_config()
+
+    def selected_bucket_names(self) -> list[str]:
+        return self.bucket_panel.selected_bucket_names()
+
+    @Slot()
+    def open_quick_switch(self) -> None:
+        self.quick_switch.popup(self, self.book.profiles, self.history.names)
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<b>{APP_NAME} {__version__}</b><p>Colour-coded AWS role switching with an S3 "
+            "bucket view. Credentials stay in memory.</p>",
+        )
+
+    # --- reactions ---
+
+    def _active_profile_name(self) -> str | None:
+        active = self.switching.active
+        return active.name if active is not None else None
+
+    @Slot(object)
+    def _on_profiles_committed(self, select: str | None) -> None:
+        self.switching.profiles_changed()
+        active = self.switching.active
+        self.switcher.set_profiles(self.book.profiles, active.name if active else None)
+        self._publish_recent()
+        if select is not None:
+            self.switch_to(select)
+        self._update_profile_actions()
+
+    @Slot()
+    def _update_profile_actions(self) -> None:
+        has_selection = self.book.selected() is not None
+        for act in self.menu_actions.needing("selection"):
+            act.setEnabled(has_selection)
+        for action_id in ("edit", "duplicate", "delete"):
+            self.buttons[action_id].setEnabled(has_selection)
+        for act in self.menu_actions.needing("profiles"):
+            act.setEnabled(bool(self.book.profiles))
+
+    @Slot()
+    def _publish_recent(self) -> None:
+        recent = self.history.resolve(self.book.profiles)
+        self.switcher.set_recent(self.history.names)
+        self.recent_shortcuts.set_recent(recent)
+        self.tray.set_recent(recent)
+        self.menu_actions.submenus["recent"].menuAction().setVisible(bool(recent))
+
+    @Slot()
+    def _show_from_tray(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.history.flush()
+        self.session_status.stop()
+        # Wait only briefly here: a request stuck on a silent network may need its whole
+        # timeout budget (~12 s) to return, and the window must not freeze on screen
+        # meanwhile. The Region lookups stop at their next bucket on their own; the app's
+        # teardown (Launch.run_gui) waits for the AWS worker, unseen.
+        self.switching.shutdown()
+        self.tray.hide()
+        self._controller.shutdown(wait_ms=CLOSE_WAIT_MS)
+        self.role_jobs.clipboard_guard.clear_if_unchanged()  # the clipboard outlives the app
+        super().closeEvent(event)
+
+    # Kept for tests and tools outside this package that reach the error banner.
+    @property
+    def _error_banner(self) -> MessageBanner:
+        return self.error_banner
