@@ -15,11 +15,10 @@ device flow must see ``SlowDownException`` rather than have botocore hide it.
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import botocore.session
 from botocore import UNSIGNED
-from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
 CONNECT_TIMEOUT = 10
@@ -81,21 +80,9 @@ class BotocoreClients:
 def oidc_base_url(oidc_client: Any) -> str:
     """Where the client sends requests (for the unmodelled /authorize page).
 
-    The endpoint comes from botocore's endpoint rules, environment and config, so it
-    is read from a request that is stopped before it leaves the machine.
+    ``meta.endpoint_url`` is what botocore resolved when it made the client: the
+    region's ``https://oidc.<region>.amazonaws.com`` (``.com.cn`` in China), or the
+    override from ``endpoint_url``, ``AWS_ENDPOINT_URL_SSO_OIDC``, ``AWS_ENDPOINT_URL``
+    or the config file, base path included.
     """
-    found: dict[str, str] = {}
-
-    def stop(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
-        url = str(params.get("url", "")).split("?", 1)[0]
-        # Keep any base path of a custom endpoint; drop the operation's own path.
-        found["base"] = url.removesuffix("/client/register").rstrip("/")
-        return AWSResponse(url, 200, cast(Any, {}), None), {}
-
-    events = oidc_client.meta.events
-    events.register_first("before-call.sso-oidc.RegisterClient", stop, unique_id="xacct-base")
-    try:
-        oidc_client.register_client(clientName="xacct-endpoint-probe", clientType="public")
-    finally:
-        events.unregister("before-call.sso-oidc.RegisterClient", unique_id="xacct-base")
-    return found["base"]
+    return str(oidc_client.meta.endpoint_url).rstrip("/")
