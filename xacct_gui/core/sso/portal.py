@@ -272,6 +272,8 @@ def discover_roles(
             for future in pending:
                 future.cancel()
             raise
+    if cancel is not None and cancel.is_set():  # cancelled as the last answers came in
+        raise cancelled()
     log.info("discovered %d roles in %d accounts with %d calls", len(found), done, stats.calls)
     return sorted(found, key=lambda r: (r.account_name.casefold(), r.account_id, r.role_name))
 
