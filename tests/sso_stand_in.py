@@ -428,19 +428,25 @@ from keyring.errors import PasswordDeleteError, PasswordSetError  # noqa: E402
 WINDOWS_MAX_CHARS = 1280
 
 
+class Crash(BaseException):
+    """The process dies here: nothing after it runs, not even ``except Exception``."""
+
+
 class WindowsSizedKeyring(KeyringBackend):
     """In memory, refusing what Windows Credential Manager refuses: over 1,280 characters.
 
-    ``fail_after`` makes the Nth following write fail, as a crash mid-write would.
+    After ``fail_after`` more writes the next one is refused (an error); after
+    ``crash_after`` more writes the next one kills the "process" (:class:`Crash`).
     """
 
     priority = 1  # type: ignore[assignment]
 
-    def __init__(self, fail_after: int | None = None) -> None:
+    def __init__(self, fail_after: int | None = None, crash_after: int | None = None) -> None:
         super().__init__()
         self.entries: dict[tuple[str, str], str] = {}
         self.writes = 0
         self.fail_after = fail_after
+        self.crash_after = crash_after
         self._lock = threading.Lock()
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -455,6 +461,11 @@ class WindowsSizedKeyring(KeyringBackend):
                 if self.fail_after <= 0:
                     raise PasswordSetError("simulated crash")
                 self.fail_after -= 1
+            if self.crash_after is not None:
+                if self.crash_after <= 0:
+                    self.crash_after = None
+                    raise Crash()
+                self.crash_after -= 1
             self.writes += 1
             self.entries[(service, username)] = password
 
