@@ -482,25 +482,29 @@ class FileKeyring(WindowsSizedKeyring):
         super().__init__()
         self.path = path
 
-    def _locked(self, change: Any) -> Any:
+    def _locked(self, change: Any, *, write: bool = True) -> Any:
         import fcntl
         import os
 
         with open(self.path + ".lock", "a+b") as handle:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             try:
-                data = json.load(open(self.path)) if os.path.exists(self.path) else {}
+                data: dict[str, str] = {}
+                if os.path.exists(self.path):
+                    with open(self.path) as source:
+                        data = json.load(source)
                 result = change(data)
-                tmp = f"{self.path}.{os.getpid()}.tmp"
-                with open(tmp, "w") as out:
-                    json.dump(data, out)
-                os.replace(tmp, self.path)
+                if write:
+                    tmp = f"{self.path}.{os.getpid()}.tmp"
+                    with open(tmp, "w") as out:
+                        json.dump(data, out)
+                    os.replace(tmp, self.path)
                 return result
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def get_password(self, service: str, username: str) -> str | None:
-        value: str | None = self._locked(lambda d: d.get(f"{service}|{username}"))
+        value: str | None = self._locked(lambda d: d.get(f"{service}|{username}"), write=False)
         return value
 
     def set_password(self, service: str, username: str, password: str) -> None:

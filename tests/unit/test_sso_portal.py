@@ -90,9 +90,10 @@ def test_throttling_is_retried_with_full_jitter(portal: Any) -> None:
     backoff = Backoff(attempts=5, base=1.0, cap=3.0, sleep=slept.append, random=lambda: 0.5)
     stats = CallStats()
     with Stubber(portal) as stub:
-        _throttle(stub, "TooManyRequestsException", accountId="1", accessToken="tok", maxResults=100)
-        _throttle(stub, "ThrottlingException", accountId="1", accessToken="tok", maxResults=100)
-        _throttle(stub, "TooManyRequestsException", accountId="1", accessToken="tok", maxResults=100)
+        expected = {"accountId": "1", "accessToken": "tok", "maxResults": 100}
+        _throttle(stub, "TooManyRequestsException", **expected)
+        _throttle(stub, "ThrottlingException", **expected)
+        _throttle(stub, "TooManyRequestsException", **expected)
         stub.add_response(
             "list_account_roles",
             {"roleList": [{"roleName": "Admin", "accountId": "1"}]},
@@ -111,7 +112,8 @@ def test_throttled_too_long_gives_up(portal: Any) -> None:
         for _ in range(3):
             _throttle(stub)
         with pytest.raises(SsoThrottled) as caught:
-            list_accounts(portal, "tok", org="Acme", backoff=Backoff(attempts=3, sleep=slept.append))
+            backoff = Backoff(attempts=3, sleep=slept.append)
+            list_accounts(portal, "tok", org="Acme", backoff=backoff)
         stub.assert_no_pending_responses()
     assert len(slept) == 2  # no sleep after the last try
     assert "kept throttling" in str(caught.value) and "Acme" in str(caught.value)

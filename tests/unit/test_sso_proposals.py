@@ -25,9 +25,7 @@ def test_default_template_and_default_colour_rules() -> None:
 
 def test_custom_template_and_rules() -> None:
     rules = [ColorRule("shop", "orange")]
-    [proposal] = propose_profiles(
-        [DEV], template="{role_name}@{account_id} ({email})", rules=rules
-    )
+    [proposal] = propose_profiles([DEV], template="{role_name}@{account_id} ({email})", rules=rules)
     assert (proposal.name, proposal.color) == ("ReadOnly@222222222222 (d@x.com)", "orange")
 
 
