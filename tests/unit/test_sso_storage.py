@@ -175,3 +175,27 @@ def test_expired_times_survive_as_aware_datetimes(tmp_path: Path) -> None:
     store.save_token(ACME, SsoToken("a", when, "device"))
     token = store.load_token(ACME)
     assert token is not None and token.expires_at == when and token.refresh_token is None
+
+
+def test_a_reader_overtaken_by_a_writer_reads_the_new_record() -> None:
+    """Between reading the pointer and the chunks, another process rewrites the record."""
+    keyring = WindowsSizedKeyring()
+    writer = ChunkedSecrets(KEYRING_SERVICE, lambda: keyring)
+    writer.write("rec", _record("old", 3000))
+
+    class Overtaken(WindowsSizedKeyring):
+        def __init__(self) -> None:
+            super().__init__()
+            self.entries = keyring.entries
+            self.done = False
+
+        def get_password(self, service: str, username: str) -> str | None:
+            if "#" in username and not self.done:  # the first chunk read
+                self.done = True
+                writer.write("rec", _record("new", 4000))
+            return super().get_password(service, username)
+
+    overtaken = Overtaken()
+    reader = ChunkedSecrets(KEYRING_SERVICE, lambda: overtaken)
+    assert reader.read("rec") == _record("new", 4000)
+    assert overtaken.done

@@ -102,10 +102,27 @@ class ChunkedSecrets:
     # --- records ---
 
     def read(self, key: str) -> dict[str, Any] | None:
-        """The record, or None when nothing is stored; raises SsoStorageError if damaged."""
+        """The record, or None when nothing is stored; raises SsoStorageError if damaged.
+
+        A writer in another thread or process may switch the pointer and delete the
+        chunks this reader is about to fetch: when a chunk is missing or the text does
+        not match its hash, the pointer is read again, and a changed pointer means
+        "try the new generation" rather than "damaged".
+        """
         pointer = self._pointer(key)
-        if pointer is None or "gen" not in pointer:
-            return None  # nothing stored, or only a first write that never finished
+        for _ in range(5):
+            if pointer is None or "gen" not in pointer:
+                return None  # nothing stored, or only a first write that never finished
+            record = self._read_generation(key, pointer)
+            if record is not None:
+                return record
+            latest = self._pointer(key)
+            if latest is not None and latest.get("gen") == pointer.get("gen"):
+                raise _damaged()
+            pointer = latest
+        raise _damaged()
+
+    def _read_generation(self, key: str, pointer: dict[str, Any]) -> dict[str, Any] | None:
         gen, count, digest = pointer.get("gen"), pointer.get("count"), pointer.get("sha256")
         if not (isinstance(gen, str) and isinstance(count, int) and isinstance(digest, str)):
             raise _damaged()
@@ -113,11 +130,11 @@ class ChunkedSecrets:
         for index in range(count):
             part = self._get(_chunk_name(key, gen, index))
             if part is None:
-                raise _damaged()
+                return None
             parts.append(part)
         text = "".join(parts)
         if hashlib.sha256(text.encode("ascii", "replace")).hexdigest() != digest:
-            raise _damaged()
+            return None
         try:
             record = json.loads(text)
         except ValueError:
