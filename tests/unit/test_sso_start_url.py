@@ -85,3 +85,24 @@ def test_directory_ids_are_told_from_aliases() -> None:
     assert is_directory_id("d-1234567890")
     assert not is_directory_id("acme")
     assert not is_directory_id("d-12345")
+
+
+def test_instances_take_the_region_from_the_url_or_the_user() -> None:
+    from xacct_gui.core.sso.start_url import make_instance
+
+    portal = "https://ssoins-1.portal.eu-central-1.app.aws/"
+    assert make_instance(portal).region == "eu-central-1"
+    assert make_instance(portal, "eu-central-1", "Acme").name == "Acme"
+    vanity = make_instance("https://acme.awsapps.com/start#/", "us-east-1")
+    assert (vanity.start_url, vanity.region, vanity.name) == (
+        "https://acme.awsapps.com/start",
+        "us-east-1",
+        "acme",
+    )
+    for args, fragment in [
+        (("https://acme.awsapps.com/start",), "does not show its region"),
+        (("https://acme.awsapps.com/start", "Frankfurt"), "not a region"),
+        ((portal, "us-east-1"), "belongs to region eu-central-1, not us-east-1"),
+    ]:
+        with pytest.raises(StartUrlError, match=fragment):
+            make_instance(*args)

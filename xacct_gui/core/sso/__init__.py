@@ -27,7 +27,7 @@ from .models import DeviceCode, Flow, RoleCredentials, SessionInfo, SsoInstance
 from .portal import Backoff, CallStats, DiscoveredRole, Progress
 from .proposals import DEFAULT_TEMPLATE, ProfileProposal, check_template, propose_profiles
 from .session import SsoSessions
-from .start_url import StartUrl, parse_start_url
+from .start_url import StartUrl, make_instance, parse_start_url
 from .store import SsoStore
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "StartUrl",
     "StartUrlError",
     "check_template",
+    "make_instance",
     "parse_start_url",
     "propose_profiles",
 ]

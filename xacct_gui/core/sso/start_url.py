@@ -18,7 +18,9 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
+from ..profiles import check_region
 from .errors import StartUrlError
+from .models import SsoInstance
 
 _AWSAPPS_RE = re.compile(r"(?P<label>[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.awsapps\.com")
 _PORTAL_RE = re.compile(
@@ -92,3 +94,30 @@ def parse_start_url(text: str) -> StartUrl:
 def is_directory_id(label: str) -> bool:
     """True for a ``d-xxxxxxxxxx`` label (no vanity alias chosen)."""
     return bool(_DIRECTORY_RE.fullmatch(label))
+
+
+def make_instance(text: str, region: str | None = None, name: str | None = None) -> SsoInstance:
+    """An :class:`SsoInstance` from what a user typed: the URL, its region, a name.
+
+    The region is read from a ``portal.<region>.app.aws`` host; an ``awsapps.com``
+    URL does not show it, so the user must give it. The name defaults to the alias.
+    """
+    parsed = parse_start_url(text)
+    given = (region or "").strip()
+    if given and check_region(given):
+        raise StartUrlError(
+            f"{given!r} is not a region: a region looks like eu-west-1.", "BadRegion"
+        )
+    if parsed.region and given and given != parsed.region:
+        raise StartUrlError(
+            f"This start URL belongs to region {parsed.region}, not {given}.", "RegionMismatch"
+        )
+    chosen = parsed.region or given
+    if not chosen:
+        raise StartUrlError(
+            "This start URL does not show its region: choose the region your "
+            "Identity Center is in (its settings page names it).",
+            "NoRegion",
+        )
+    label = (name or "").strip() or parsed.label
+    return SsoInstance(parsed.url, chosen, label)
