@@ -27,6 +27,7 @@ from xacct_gui.core.sso import (
     DeviceCode,
     Progress,
     SignInDenied,
+    SsoError,
     SsoInstance,
     SsoNotSignedIn,
     SsoSessionExpired,
@@ -262,3 +263,28 @@ def test_processes_share_one_refresh(idc: SsoStandIn, tmp_path: Path) -> None:
     assert all(child.returncode == 0 for child in children), outputs
     assert len({out.strip() for out, _ in outputs}) == 1
     assert idc.calls["CreateToken"] == before + 1
+
+
+def test_a_revoked_registration_is_replaced_on_the_next_sign_in(
+    idc: SsoStandIn, sessions: SsoSessions
+) -> None:
+    sessions.sign_in(ACME, flow="device", on_device_code=lambda _: None, sleep=lambda _: None)
+    idc.clients.clear()  # the service forgot the app's client
+    with pytest.raises(SsoError) as caught:
+        sessions.sign_in(ACME, flow="device", on_device_code=lambda _: None, sleep=lambda _: None)
+    assert str(caught.value) == (
+        "The app's registration with Acme was no longer valid; sign in again."
+    )
+    sessions.sign_in(ACME, flow="device", on_device_code=lambda _: None, sleep=lambda _: None)
+    assert idc.calls["RegisterClient"] == 2
+
+
+def test_sign_out_offline_still_wipes(
+    idc: SsoStandIn, tmp_path: Path, keyring: WindowsSizedKeyring
+) -> None:
+    store = SsoStore(tmp_path, lambda: keyring)
+    SsoSessions(store, BotocoreClients()).sign_in(ACME, open_url=browser)
+    idc.__exit__()  # the network is gone
+    offline = SsoSessions(store, BotocoreClients(), backoff=FAST)
+    assert offline.sign_out(ACME) is False
+    assert keyring.entries == {} and store.known() == []

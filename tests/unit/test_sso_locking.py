@@ -48,9 +48,8 @@ def test_busy_after_the_timeout_and_cancel(tmp_path: Path) -> None:
     holder = threading.Thread(target=hold)
     holder.start()
     held.wait(5)
-    with pytest.raises(SsoBusy) as caught:
-        with start_url_lock(path, "Acme", timeout=0.2):
-            pass
+    with pytest.raises(SsoBusy) as caught, start_url_lock(path, "Acme", timeout=0.2):
+        pass
     assert "Another window or command is signing in to Acme" in str(caught.value)
     cancel = threading.Event()
     threading.Timer(0.1, cancel.set).start()
