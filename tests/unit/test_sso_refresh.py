@@ -185,3 +185,20 @@ def test_never_signed_in(sessions: SsoSessions) -> None:
     with pytest.raises(SsoNotSignedIn) as caught:
         sessions.access_token(ACME)
     assert str(caught.value) == "Not signed in to Acme: sign in first."
+
+
+def test_a_token_the_portal_refused_is_forgotten_when_it_cannot_be_renewed(
+    sessions: SsoSessions, clients: StubbedClients
+) -> None:
+    _seed(sessions, timedelta(hours=1), refresh=None)  # looks valid for an hour
+    with Stubber(clients.portal_client) as portal:
+        portal.add_client_error(
+            "get_role_credentials",
+            service_error_code="UnauthorizedException",
+            service_message="Session token not found or invalid",
+            http_status_code=401,
+        )
+        with pytest.raises(SsoSessionExpired):
+            sessions.role_credentials(ACME, "111111111111", "Admin")
+        portal.assert_no_pending_responses()
+    assert sessions.store.load_token(ACME) is None

@@ -27,6 +27,7 @@ from .errors import (
 )
 from .locking import start_url_lock
 from .models import (
+    FLOWS,
     DeviceCode,
     Flow,
     Registration,
@@ -120,6 +121,8 @@ class SsoSessions:
     ) -> SessionInfo:
         """Sign in through the browser (``pkce``: ``open_url`` gets the authorize URL) or
         with a device code (``device``: ``on_device_code`` gets the code to show)."""
+        if flow not in FLOWS:
+            raise ValueError(f"unknown sign-in flow {flow!r}")
         with self._lock(instance, cancel):
             registration = self._registration(instance, flow)
             oidc = self._clients.oidc(instance.region)
@@ -184,13 +187,15 @@ class SsoSessions:
                 not force and not latest.needs_refresh(self._now())
             ):
                 return latest.access_token
-            return self._refresh_locked(instance, latest).access_token
+            return self._refresh_locked(instance, latest, force=force).access_token
 
-    def _refresh_locked(self, instance: SsoInstance, token: SsoToken) -> SsoToken:
+    def _refresh_locked(self, instance: SsoInstance, token: SsoToken, *, force: bool) -> SsoToken:
+        """Renew ``token``; ``force`` when the portal already refused it (so it is dead
+        even if its expiry says otherwise)."""
         now = self._now()
         registration = self.store.load_registration(instance, token.flow)
         if registration is None or registration.expires_at <= now or not token.refresh_token:
-            if token.valid_at(now):
+            if not force and token.valid_at(now):
                 return token
             self.store.drop_token(instance)
             raise session_expired(instance.org)
@@ -209,7 +214,7 @@ class SsoSessions:
             raise
         except SsoError:
             # Offline or throttled: the old token still works until it expires.
-            if token.valid_at(self._now()):
+            if not force and token.valid_at(self._now()):
                 return token
             raise
         self.store.save_token(instance, renewed)
