@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError, PasswordSetError
+
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
@@ -421,9 +424,6 @@ class SsoStandIn:
 
 
 # --- keyrings for tests ---
-
-from keyring.backend import KeyringBackend  # noqa: E402
-from keyring.errors import PasswordDeleteError, PasswordSetError  # noqa: E402
 
 WINDOWS_MAX_CHARS = 1280
 
