@@ -16,8 +16,8 @@ import pytest
 
 from tests.aws_stand_in import StandIn
 from tests.memory_keyring import MemoryKeyring
-from xacct_gui.core.aws import AwsService, MfaCodeRequired
-from xacct_gui.core.errors import AwsError
+from xacct_gui.core.aws import AwsService
+from xacct_gui.core.errors import AwsError, MfaCodeRequired
 from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
 from xacct_gui.core.profiles import RoleProfile, resolve_chain
 

@@ -18,9 +18,9 @@ import pytest
 from tests.aws_stand_in import StandIn
 from tests.memory_keyring import MemoryKeyring
 from xacct_gui.core.aws import AwsService, RoleSession
+from xacct_gui.core.errors import ExportError
 from xacct_gui.core.export_env import (
     SHELL_LABELS,
-    ExportError,
     Shell,
     credential_process_json,
     env_exports,

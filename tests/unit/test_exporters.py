@@ -19,13 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xacct_gui.core.errors import ConfigWriteError
 from xacct_gui.core.exporters import (
     AWS_CONFIG_HEADER,
     BACKUP_MARKER,
     ESR_HEADER,
     GRANTED_COLORS,
     ConfigBlock,
-    ConfigWriteError,
     backup_path,
     dominant_newline,
     export_aws_config,

@@ -36,12 +36,11 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from xacct_gui.core.aws import AwsService
-from xacct_gui.core.errors import AwsError
+from xacct_gui.core.errors import AwsError, ProfileError
 from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
 from xacct_gui.core.profiles import (
     CONSOLE_COLORS,
     KNOWN_KEYS,
-    ProfileError,
     RoleProfile,
     check_account_id,
     check_color,

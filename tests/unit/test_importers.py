@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xacct_gui.core.errors import ImportSourceError
 from xacct_gui.core.importers import (
     EXTRA_COLOR_NAMES,
     PARTITION_DEFAULT_REGIONS,
     ImportItem,
-    ImportSourceError,
     apply_import,
     cli_profile_name,
     count_statuses,

@@ -16,10 +16,10 @@ from typing import Any
 import botocore
 import pytest
 
+from xacct_gui.core.errors import ProfileError
 from xacct_gui.core.profiles import (
     CONSOLE_COLORS,
     PARTITIONS,
-    ProfileError,
     RoleProfile,
     check_account_id,
     check_color,

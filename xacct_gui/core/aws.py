@@ -24,7 +24,15 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ProfileNotFound
 
-from .errors import AwsContext, AwsError, Operation, to_user_error
+from .errors import (
+    AwsContext,
+    AwsError,
+    Cancelled,
+    MfaCodeRequired,
+    Operation,
+    SignInKeyError,
+    to_user_error,
+)
 from .profiles import CHAINED_MAX_DURATION, RoleProfile, check_mfa_code
 
 if TYPE_CHECKING:
@@ -81,18 +89,6 @@ class SwitchResult:
     reused_session: bool
     # Things the user should know about how the session was made (e.g. a capped duration).
     notes: tuple[str, ...] = ()
-
-
-class MfaCodeRequired(AwsError):
-    """The profile has an MFA serial and no code was given; ask the user for one."""
-
-    def __init__(self, serial: str) -> None:
-        super().__init__(f"Enter the 6-digit code of MFA device {serial}.", "MfaCodeRequired")
-        self.serial = serial
-
-
-class Cancelled(Exception):
-    """The caller no longer wants this result (a newer switch started)."""
 
 
 class KeySource(Protocol):
@@ -283,8 +279,6 @@ class AwsService:
         )
 
     def _key_caller(self, profile: RoleProfile) -> _Caller:
-        from .keys import SignInKeyError
-
         name = str(profile.source_key)
         key = self._keys.get(name) if self._keys is not None else None
         if self._keys is None or key is None:

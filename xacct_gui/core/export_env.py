@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import IO, TYPE_CHECKING, Literal
 
-from .errors import XacctError
-from .profiles import ProfileError, RoleProfile, check_region, resolve_chain
+from .errors import ExportError, MfaCodeRequired, ProfileError, XacctError
+from .profiles import RoleProfile, check_region, resolve_chain
 
 if TYPE_CHECKING:
     from .aws import AwsService, RoleSession
@@ -40,10 +40,6 @@ _POWERSHELL_QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
 # value, % and ! expand variables), and cmd has no escape for them that works
 # both typed at the prompt and in a batch file.
 _CMD_UNSAFE = ('"', "%", "!")
-
-
-class ExportError(XacctError):
-    """The credentials cannot be written safely for that shell."""
 
 
 def _iso8601(moment: datetime) -> str:
@@ -184,8 +180,6 @@ def run_credential_process(
     Any failure is one line on ``err``: botocore shows the command's stderr to
     the user of the AWS CLI, and a traceback there would help nobody.
     """
-    from .aws import MfaCodeRequired  # imports botocore: only on this path
-
     profile = _find(profiles, name)
     if profile is None:
         known = ", ".join(p.name for p in profiles) or "none"

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from .errors import ConfigWriteError
 from .importers import (
     EXTRA_COLOR_NAMES,
     IniEntry,
@@ -75,10 +76,6 @@ AWS_CONFIG_HEADER = "# AWS CLI role profiles exported by xacct"
 _CLI_NAME_BAD_RE = re.compile(r"[\s\[\]#;\"'\\]+")
 _ESR_NAME_BAD_RE = re.compile(r"[#;]+")
 _DASHES_RE = re.compile(r"-{2,}")
-
-
-class ConfigWriteError(Exception):
-    """The AWS config file cannot be written; ``str()`` is the message a user reads."""
 
 
 # --- names ---

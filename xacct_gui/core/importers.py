@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .errors import ImportSourceError, ProfileError
 from .profiles import (
     CONSOLE_COLORS,
     KNOWN_KEYS,
-    ProfileError,
     RoleProfile,
     check_role_arn,
     partition_for_region,
@@ -94,10 +94,6 @@ _ESR_SECTION_RE = re.compile(r"\[(?P<header>.+)\]")
 _PROFILE_PREFIX_RE = re.compile(r"profile\s+", re.IGNORECASE)
 _ESR_HEX_VALUE_RE = re.compile(r"\s*#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})(?![0-9A-Za-z])")
 _ACCOUNT_SEPARATORS_RE = re.compile(r"[0-9]{4}[- ][0-9]{4}[- ][0-9]{4}")
-
-
-class ImportSourceError(Exception):
-    """A file to import cannot be read; ``str()`` is the message a user reads."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import XacctError
+from .errors import SignInKeyError
 from .profiles import check_display_name, check_mfa_serial
 from .store import write_atomically
 
@@ -40,10 +40,6 @@ _UNSAFE_BACKENDS = {
     "keyrings.alt.file.EncryptedKeyring": "the only keyring available is a file that needs "
     "its own password on every start",
 }
-
-
-class SignInKeyError(XacctError):
-    """A sign-in key could not be stored, found or removed (message for the user)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import ProfileError
+
 # The console's 2024 "Switch Role" palette, in the order the console offers it.
 CONSOLE_COLORS: dict[str, str] = {
     "red": "#f2b0a9",
@@ -56,17 +58,6 @@ CHAINED_MAX_DURATION = 3600
 # IAM limits the path (1-512) and the name (1-64) separately.
 MAX_ROLE_PATH = 512
 MAX_ROLE_PATH_AND_NAME = MAX_ROLE_PATH  # old name, kept for importers
-
-
-class ProfileError(ValueError):
-    """A profile's fields are invalid; ``errors`` maps field name to message."""
-
-    def __init__(self, errors: Mapping[str, str], name: str = "") -> None:
-        self.errors = dict(errors)
-        self.name = name
-        detail = "; ".join(f"{key}: {msg}" for key, msg in self.errors.items())
-        prefix = f"Profile {name!r}: " if name else ""
-        super().__init__(prefix + detail)
 
 
 # --- single-field validators: each returns None when valid, else a message ---

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ProfileFileError
-from .profiles import ProfileError, RoleProfile
+from .errors import ProfileError, ProfileFileError
+from .profiles import RoleProfile
 
 FILE_NAME = "profiles.json"
 STATE_FILE_NAME = "state.json"

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.errors import ImportSourceError
 from xacct_gui.core.importers import (
     ImportItem,
-    ImportSourceError,
     apply_import,
     count_statuses,
     default_aws_config_path,

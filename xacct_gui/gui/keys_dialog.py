@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey, SignInKeyError
+from xacct_gui.core.errors import SignInKeyError
+from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
 from xacct_gui.gui.dialog_parts import ok_cancel_buttons
 from xacct_gui.gui.profile_dialog import make_error_label
 

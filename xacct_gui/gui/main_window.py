@@ -52,11 +52,11 @@ from PySide6.QtWidgets import (
 
 from xacct_gui import APP_NAME, __version__
 from xacct_gui.core.discovery import DEFAULT_RULES, Account, Source, discover_accounts
-from xacct_gui.core.errors import ProfileFileError
+from xacct_gui.core.errors import ProfileError, ProfileFileError
 from xacct_gui.core.export_env import SHELL_LABELS, Shell, exports_for
 from xacct_gui.core.federation import bucket_destination, console_url_for
 from xacct_gui.core.keys import KeyVault
-from xacct_gui.core.profiles import ProfileError, RoleProfile, resolve_chain
+from xacct_gui.core.profiles import RoleProfile, resolve_chain
 from xacct_gui.core.recent import STATE_KEY as RECENT_KEY
 from xacct_gui.core.recent import RecentRoles
 from xacct_gui.core.store import ProfileStore, StateStore, unique_name, write_atomically

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.errors import ProfileError
 from xacct_gui.core.profiles import (
     CHAINED_MAX_DURATION,
     MAX_DURATION,
     MIN_DURATION,
-    ProfileError,
     RoleProfile,
     check_role_arn,
     color_hex,

@@ -112,8 +112,7 @@ class SwitchWorker(QObject):
     @Slot(int, object)
     def run_job(self, job_id: int, job: AwsJob) -> None:
         """Run ``job`` with the service; the outcome always comes back as one signal."""
-        from xacct_gui.core.aws import MfaCodeRequired
-        from xacct_gui.core.errors import XacctError
+        from xacct_gui.core.errors import MfaCodeRequired, XacctError
 
         try:
             result = job(self._get_service())
@@ -132,8 +131,13 @@ class SwitchWorker(QObject):
 
     @Slot(int, object)
     def switch(self, request_id: int, request: SwitchRequest) -> None:
-        from xacct_gui.core.aws import Cancelled, MfaCodeRequired
-        from xacct_gui.core.errors import AwsContext, AwsError, to_user_error
+        from xacct_gui.core.errors import (
+            AwsContext,
+            AwsError,
+            Cancelled,
+            MfaCodeRequired,
+            to_user_error,
+        )
 
         if not self._latest.is_current(request_id):
             return  # superseded before it started: do not touch AWS at all
