@@ -27,7 +27,6 @@ from xacct_gui.core.exporters import (
     GRANTED_COLORS,
     ConfigBlock,
     backup_path,
-    dominant_newline,
     export_aws_config,
     export_esr,
     export_profiles,
@@ -38,14 +37,8 @@ from xacct_gui.core.exporters import (
     sanitise_esr_name,
     write_config,
 )
-from xacct_gui.core.importers import (
-    apply_import,
-    cli_profile_name,
-    parse_ini,
-    preview_aws_config,
-    preview_esr_config,
-    split_lines,
-)
+from xacct_gui.core.importers import apply_import, preview_aws_config, preview_esr_config
+from xacct_gui.core.ini import cli_profile_name, dominant_newline, parse_ini, split_lines
 from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
