@@ -48,7 +48,8 @@ from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget  # noqa: E402
 
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile  # noqa: E402
+from xacct_gui.core.colors import CONSOLE_COLORS  # noqa: E402
+from xacct_gui.core.profiles import RoleProfile  # noqa: E402
 from xacct_gui.core.recent import SearchIndex  # noqa: E402
 from xacct_gui.gui.color_picker import swatch_icon  # noqa: E402
 from xacct_gui.gui.quick_switch import QuickSwitchPalette  # noqa: E402

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile, text_color_for
+from xacct_gui.core.colors import CONSOLE_COLORS, text_color_for
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.color_picker import ColorPicker, swatch_icon
 from xacct_gui.gui.profile_dialog import CHAIN_NOTE_TEXT, DEFAULT_DURATION_TEXT, ProfileDialog
 

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xacct_gui.core.colors import CONSOLE_COLORS
 from xacct_gui.core.errors import ConfigWriteError
 from xacct_gui.core.exporters import (
     AWS_CONFIG_HEADER,
@@ -39,7 +40,7 @@ from xacct_gui.core.exporters import (
 )
 from xacct_gui.core.importers import apply_import, preview_aws_config, preview_esr_config
 from xacct_gui.core.ini import cli_profile_name, dominant_newline, parse_ini, split_lines
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile
+from xacct_gui.core.profiles import RoleProfile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MIXED = FIXTURES / "aws_config_mixed.ini"

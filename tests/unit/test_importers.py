@@ -13,29 +13,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from xacct_gui.core.colors import CONSOLE_COLORS, EXTRA_COLOR_NAMES, normalise_color
 from xacct_gui.core.errors import ImportSourceError
 from xacct_gui.core.importers import (
-    EXTRA_COLOR_NAMES,
     PARTITION_DEFAULT_REGIONS,
     ImportItem,
     apply_import,
     count_statuses,
     default_aws_config_path,
     describe_counts,
-    normalise_color,
     preview_aws_config,
     preview_esr_config,
     read_text_file,
 )
 from xacct_gui.core.ini import parse_ini
-from xacct_gui.core.profiles import (
-    CONSOLE_COLORS,
-    KNOWN_KEYS,
-    PARTITIONS,
-    RoleProfile,
-    partition_for_region,
-    validate_fields,
-)
+from xacct_gui.core.profiles import KNOWN_KEYS, PARTITIONS, RoleProfile, partition_for_region
+from xacct_gui.core.validation import validate_fields
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MIXED = FIXTURES / "aws_config_mixed.ini"

@@ -33,7 +33,8 @@ from .errors import (
     SignInKeyError,
     to_user_error,
 )
-from .profiles import CHAINED_MAX_DURATION, RoleProfile, check_mfa_code
+from .profiles import RoleProfile
+from .validation import CHAINED_MAX_DURATION, check_mfa_code
 
 if TYPE_CHECKING:
     from .keys import KeyCredentials, SignInKey

@@ -20,7 +20,8 @@ from datetime import datetime, timezone
 from typing import IO, TYPE_CHECKING, Literal
 
 from .errors import ExportError, MfaCodeRequired, ProfileError, XacctError
-from .profiles import RoleProfile, check_region, resolve_chain
+from .profiles import RoleProfile, resolve_chain
+from .validation import check_region
 
 if TYPE_CHECKING:
     from .aws import AwsService, RoleSession

@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from .errors import FederationError
-from .profiles import check_region
+from .validation import check_region
 
 if TYPE_CHECKING:
     from .aws import AwsService, RoleSession

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SignInKeyError
-from .profiles import check_display_name, check_mfa_serial
 from .store import write_atomically
+from .validation import check_display_name, check_mfa_serial
 
 KEYRING_SERVICE = "xacct-gui"
 INDEX_FILE_NAME = "sign-in-keys.json"

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xacct_gui.core.profiles import CONSOLE_COLORS, check_color, color_hex, text_color_for
+from xacct_gui.core.colors import CONSOLE_COLORS, color_hex, text_color_for
+from xacct_gui.core.validation import check_color
 
 SWATCH_SIZE = 28
 CHECK_MARK = "✓"

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.colors import CONSOLE_COLORS
 from xacct_gui.core.discovery import (
     DEFAULT_ROLE_NAME,
     DEFAULT_RULES,
@@ -42,7 +43,8 @@ from xacct_gui.core.discovery import (
     Source,
     build_candidates,
 )
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile, check_color, check_role_name
+from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.validation import check_color, check_role_name
 from xacct_gui.gui.color_picker import swatch_icon
 
 # Preview columns.

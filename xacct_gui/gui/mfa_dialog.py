@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xacct_gui.core.profiles import check_mfa_code
+from xacct_gui.core.validation import check_mfa_code
 from xacct_gui.gui.dialog_parts import ok_cancel_buttons
 
 CODE_LENGTH = 6

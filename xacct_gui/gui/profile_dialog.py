@@ -29,16 +29,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.colors import color_hex, text_color_for
 from xacct_gui.core.errors import ProfileError
 from xacct_gui.core.profiles import (
+    RoleProfile,
+    check_role_arn,
+    default_session_name,
+    parse_role_arn,
+)
+from xacct_gui.core.validation import (
     CHAINED_MAX_DURATION,
     MAX_DURATION,
     MIN_DURATION,
-    RoleProfile,
-    check_role_arn,
-    color_hex,
-    default_session_name,
-    text_color_for,
     validate_fields,
 )
 from xacct_gui.gui.color_picker import ColorPicker
@@ -123,8 +125,8 @@ def split_role_arn(arn: str) -> tuple[str, str]:
     Call only with an ARN that ``check_role_arn`` accepted. The role keeps its
     path in the file's ``team/ops/Admin`` form (DESIGN.md §2).
     """
-    _arn, _partition, _service, _region, account, resource = arn.split(":", 5)
-    return account, resource.removeprefix("role/")
+    parsed = parse_role_arn(arn)
+    return parsed.account_id, parsed.role_name
 
 
 def make_error_label(parent: QWidget, object_name: str) -> QLabel:

@@ -27,7 +27,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QWidget
 
-from xacct_gui.core.profiles import RoleProfile, text_color_for
+from xacct_gui.core.colors import text_color_for
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.color_picker import swatch_icon
 
 if TYPE_CHECKING:  # imported when the popup first opens (see RoleSwitcher.search_popup)

@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..importers import EXTRA_COLOR_NAMES
-from ..profiles import CONSOLE_COLORS, RoleProfile, color_hex
+from ..colors import CONSOLE_COLORS, EXTRA_COLOR_NAMES, color_hex
+from ..profiles import RoleProfile
 from .common import REPEATED_DASHES_RE, ExportResult, unique_name
 
 # The keys an exported block sets, in the order they are written.

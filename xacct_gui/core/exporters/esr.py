@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from ..profiles import RoleProfile, color_hex
+from ..colors import color_hex
+from ..profiles import RoleProfile
 from .common import REPEATED_DASHES_RE, ExportResult, unique_name
 
 ESR_HEADER = "# AWS Extend Switch Roles configuration exported by xacct"

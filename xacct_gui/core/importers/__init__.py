@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .aws_config import preview_aws_config
 from .common import (
-    EXTRA_COLOR_NAMES,
     MAX_IMPORT_BYTES,
     PARTITION_DEFAULT_REGIONS,
     STATUSES,
@@ -19,13 +18,11 @@ from .common import (
     count_statuses,
     default_aws_config_path,
     describe_counts,
-    normalise_color,
     read_text_file,
 )
 from .esr import preview_esr_config
 
 __all__ = [
-    "EXTRA_COLOR_NAMES",
     "MAX_IMPORT_BYTES",
     "PARTITION_DEFAULT_REGIONS",
     "STATUSES",
@@ -35,7 +32,6 @@ __all__ = [
     "count_statuses",
     "default_aws_config_path",
     "describe_counts",
-    "normalise_color",
     "preview_aws_config",
     "preview_esr_config",
     "read_text_file",

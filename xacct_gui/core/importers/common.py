@@ -14,21 +14,14 @@ note in an item's ``reason``.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..colors import normalise_color
 from ..errors import ImportSourceError, ProfileError
-from ..profiles import (
-    CONSOLE_COLORS,
-    KNOWN_KEYS,
-    RoleProfile,
-    check_role_arn,
-    partition_for_region,
-    split_role_name,
-)
+from ..profiles import KNOWN_KEYS, RoleProfile, parse_role_arn, partition_for_region
 
 ImportStatus = Literal["new", "changed", "unchanged", "invalid"]
 STATUSES: tuple[ImportStatus, ...] = ("new", "changed", "unchanged", "invalid")
@@ -45,22 +38,6 @@ PARTITION_DEFAULT_REGIONS: dict[str, str] = {
     "aws-iso-f": "us-isof-south-1",
     "aws-eusc": "eusc-de-east-1",
 }
-# Colour names other tools use besides the console's five. Granted opens consoles
-# in Firefox containers, whose colours add turquoise, pink and purple; the hex
-# values are pastel shades in the style of the console's palette.
-EXTRA_COLOR_NAMES: dict[str, str] = {
-    "turquoise": "#8fd8cc",
-    "teal": "#8fd8cc",
-    "cyan": "#8fd8cc",
-    "pink": "#f4b6d2",
-    "magenta": "#f4b6d2",
-    "purple": "#c9b6e4",
-    "violet": "#c9b6e4",
-    "grey": "#d5d5d5",
-    "gray": "#d5d5d5",
-}
-_HEX6_RE = re.compile(r"#?([0-9A-Fa-f]{6})")
-_HEX3_RE = re.compile(r"#?([0-9A-Fa-f]{3})")
 
 
 @dataclass(frozen=True)
@@ -121,36 +98,6 @@ def read_text_file(path: Path, *, what: str = "file") -> str:
         raise ImportSourceError(
             f"{path} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8 and try again."
         ) from None
-
-
-# --- colours ---
-
-
-def normalise_color(value: str) -> str | None:
-    """A colour the app stores (a console name or ``#rrggbb``), or None if unknown.
-
-    Accepts the console's names, other common names (:data:`EXTRA_COLOR_NAMES`),
-    ``rrggbb`` / ``#rrggbb`` (as the extension and the web write them) and
-    ``rgb`` / ``#rgb``. A hex value that is exactly a console colour becomes its
-    name, so a round trip through the extension's hex keeps "red" as "red".
-    """
-    text = value.strip().strip("\"'").strip().lower()
-    if text in CONSOLE_COLORS:
-        return text
-    if text in EXTRA_COLOR_NAMES:
-        return EXTRA_COLOR_NAMES[text]
-    match = _HEX6_RE.fullmatch(text)
-    if match:
-        hex_value = "#" + match[1]
-    else:
-        short = _HEX3_RE.fullmatch(text)
-        if not short:
-            return None
-        hex_value = "#" + "".join(c * 2 for c in short[1])
-    for name, console_hex in CONSOLE_COLORS.items():
-        if console_hex == hex_value:
-            return name
-    return hex_value
 
 
 # --- turning candidates into items ---
@@ -255,13 +202,12 @@ def role_fields_from_arn(
 ) -> tuple[dict[str, Any], str]:
     """Account, role (with path) and region from a role ARN, or ({}, why not)."""
     arn = arn.strip()
-    problem = check_role_arn(arn)
-    if problem:
-        return {}, f"role_arn {arn!r} is not a role ARN: {problem}"
-    _arn, partition, _iam, _region, account, resource = arn.split(":", 5)
-    path, name = split_role_name(resource.removeprefix("role"))
-    role_name = name if path == "/" else f"{path.strip('/')}/{name}"
-    fields: dict[str, Any] = {"account_id": account, "role_name": role_name}
+    try:
+        parsed = parse_role_arn(arn)
+    except ProfileError as exc:
+        return {}, f"role_arn {arn!r} is not a role ARN: {exc.errors['role_arn']}"
+    partition = parsed.partition
+    fields: dict[str, Any] = {"account_id": parsed.account_id, "role_name": parsed.role_name}
     if region:
         region_partition = partition_for_region(region)
         if region_partition != partition:
