@@ -35,8 +35,9 @@ from typing import Any
 import botocore.session
 from botocore.config import Config
 
-from .core.aws import AwsService, KeySource
+from .core.aws import AwsService
 from .core.profiles import RoleProfile
+from .core.sessions import KeySource
 
 log = logging.getLogger(__name__)
 

@@ -23,9 +23,10 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from xacct_gui.core.aws import AwsService, Bucket, RoleSession
+from xacct_gui.core.aws import AwsService, Bucket
 from xacct_gui.core.errors import AwsError, Cancelled, MfaCodeRequired
 from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.sessions import RoleSession
 from xacct_gui.core.validation import check_session_name
 
 T0 = datetime(2025, 6, 1, 12, 0, 0, tzinfo=timezone.utc)

@@ -17,7 +17,7 @@ import pytest
 
 from tests.aws_stand_in import StandIn
 from tests.memory_keyring import MemoryKeyring
-from xacct_gui.core.aws import AwsService, RoleSession
+from xacct_gui.core.aws import AwsService
 from xacct_gui.core.errors import ExportError
 from xacct_gui.core.export_env import (
     SHELL_LABELS,
@@ -28,6 +28,7 @@ from xacct_gui.core.export_env import (
 )
 from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
 from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.sessions import RoleSession
 
 EXPIRATION = datetime(2031, 5, 29, 0, 21, 43, 512000, tzinfo=timezone.utc)
 ACCESS_KEY = "ASIAEXPORTTEST000001"

@@ -22,7 +22,7 @@ import pytest
 
 from tests.aws_stand_in import StandIn
 from tests.memory_keyring import MemoryKeyring
-from xacct_gui.core.aws import AwsService, RoleSession
+from xacct_gui.core.aws import AwsService
 from xacct_gui.core.errors import FederationError, MfaCodeRequired
 from xacct_gui.core.federation import (
     FEDERATION_URL_ENV,
@@ -35,6 +35,7 @@ from xacct_gui.core.federation import (
 )
 from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
 from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.sessions import RoleSession
 
 ACCESS_KEY = "ASIAFEDERATIONTEST01"
 SECRET = "federationSecretKeyForTestsOnly/0000000+1"

@@ -24,7 +24,8 @@ from .profiles import RoleProfile, resolve_chain
 from .validation import check_region
 
 if TYPE_CHECKING:
-    from .aws import AwsService, RoleSession
+    from .aws import AwsService
+    from .sessions import RoleSession
 
 Shell = Literal["bash", "powershell", "cmd"]
 # What a menu shows for each shell, in the order it shows them.

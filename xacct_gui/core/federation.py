@@ -30,8 +30,9 @@ from .errors import FederationError
 from .validation import check_region
 
 if TYPE_CHECKING:
-    from .aws import AwsService, RoleSession
+    from .aws import AwsService
     from .profiles import RoleProfile
+    from .sessions import RoleSession
 
 log = logging.getLogger(__name__)
 
