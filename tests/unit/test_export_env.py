@@ -262,19 +262,3 @@ def test_exports_for_a_profile_hold_the_issued_role_session(tmp_path: Path) -> N
         issued.session_token,
         "eu-west-1",
     ]
-
-
-def test_credential_process_turns_an_unexpected_error_into_one_line() -> None:
-    import io
-
-    from xacct_gui.core.export_env import run_credential_process
-
-    class Broken:
-        def session_for(self, *args: Any) -> Any:
-            raise RuntimeError("boom\nwith a second line")
-
-    out, err = io.StringIO(), io.StringIO()
-    dev = RoleProfile(name="Dev", account_id="222222222222", role_name="Dev")
-    code = run_credential_process(Broken(), [dev], "dev", out=out, err=err, where="here")  # type: ignore[arg-type]
-    assert code == 1 and out.getvalue() == ""
-    assert err.getvalue() == "error: Dev: unexpected RuntimeError\n"
