@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
+from tests.factories import make_profile
 from xacct_gui.core.aws import AwsService, Bucket
 from xacct_gui.core.errors import AwsError, Cancelled, MfaCodeRequired
 from xacct_gui.core.profiles import RoleProfile
@@ -143,19 +144,6 @@ def stubs(service: AwsService) -> Iterator[Stubs]:
     yield holder
     for stub in holder.active:
         stub.deactivate()
-
-
-def make_profile(**changes: Any) -> RoleProfile:
-    data: dict[str, Any] = {
-        "name": "Dev",
-        "account_id": "222222222222",
-        "role_name": "DeveloperAccess",
-        "color": "green",
-        "source_profile": "default",
-        "region": "eu-west-1",
-    }
-    data.update(changes)
-    return RoleProfile.from_dict(data)
 
 
 def assume_response(

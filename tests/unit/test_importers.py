@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import make_profile
 from xacct_gui.core.colors import CONSOLE_COLORS, EXTRA_COLOR_NAMES, normalise_color
 from xacct_gui.core.errors import ImportSourceError
 from xacct_gui.core.importers import (
@@ -259,22 +260,17 @@ def test_an_empty_or_non_role_config_has_no_items() -> None:
 # --- against saved profiles ---
 
 
-def saved(**changes: object) -> RoleProfile:
-    data: dict[str, object] = {
-        "name": "Dev",
-        "account_id": "222222222222",
-        "role_name": "DeveloperAccess",
-        "external_id": "DeveloperAccess",
-        "color": "green",
-        "source_profile": "work",
-        "region": "eu-west-1",
-    }
-    data.update(changes)
-    return RoleProfile.from_dict(data)
-
-
 def test_unchanged_changed_and_new_against_saved_profiles() -> None:
-    existing = [saved(), saved(name="Test", account_id="333333333333", role_name="Tester")]
+    existing = [
+        make_profile(external_id="DeveloperAccess", source_profile="work"),
+        make_profile(
+            "Test",
+            account_id="333333333333",
+            role_name="Tester",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        ),
+    ]
     items = by_name(preview_aws_config(fixture_text(MIXED), existing))
     assert items["Dev"].status == "unchanged"
     assert items["Dev"].changes == ()
@@ -294,7 +290,11 @@ def test_unchanged_changed_and_new_against_saved_profiles() -> None:
 
 
 def test_names_match_ignoring_case_and_keep_the_saved_spelling() -> None:
-    existing = [saved(name="DEV", region="us-east-1")]
+    existing = [
+        make_profile(
+            "DEV", region="us-east-1", external_id="DeveloperAccess", source_profile="work"
+        )
+    ]
     items = by_name(preview_aws_config(fixture_text(MIXED), existing))
     item = items["Dev"]
     assert item.status == "changed"
@@ -304,7 +304,14 @@ def test_names_match_ignoring_case_and_keep_the_saved_spelling() -> None:
 
 
 def test_changed_profile_keeps_what_the_file_cannot_say() -> None:
-    existing = [saved(source_identity="alice", extra_key="kept")]
+    existing = [
+        make_profile(
+            source_identity="alice",
+            extra_key="kept",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        )
+    ]
     existing = [RoleProfile.from_dict({**existing[0].to_dict(), "future": 1})]
     [item] = [i for i in preview_aws_config(fixture_text(MIXED), existing) if i.name == "Dev"]
     assert item.status == "unchanged"
@@ -314,7 +321,9 @@ def test_changed_profile_keeps_what_the_file_cannot_say() -> None:
 
 
 def test_a_source_profile_in_the_file_replaces_a_sign_in_key() -> None:
-    existing = [saved(source_key="alice-key")]
+    existing = [
+        make_profile(source_key="alice-key", external_id="DeveloperAccess", source_profile="work")
+    ]
     items = by_name(preview_aws_config(fixture_text(MIXED), existing))
     item = items["Dev"]
     assert item.status == "changed"
@@ -327,13 +336,20 @@ def test_a_missing_granted_color_keeps_the_saved_colour() -> None:
         "[profile Dev]\nrole_arn = arn:aws:iam::222222222222:role/DeveloperAccess\n"
         "source_profile = work\nexternal_id = DeveloperAccess\nregion = eu-west-1\n"
     )
-    [item] = preview_aws_config(text, [saved(color="#123456")])
+    [item] = preview_aws_config(
+        text, [make_profile(color="#123456", external_id="DeveloperAccess", source_profile="work")]
+    )
     assert item.status == "unchanged"
     assert profile_of(item).color == "#123456"
 
 
 def test_apply_import_merges_selected_items_without_touching_the_input() -> None:
-    existing = [saved(region="us-east-1"), saved(name="Other", account_id="999999999999")]
+    existing = [
+        make_profile(region="us-east-1", external_id="DeveloperAccess", source_profile="work"),
+        make_profile(
+            "Other", account_id="999999999999", external_id="DeveloperAccess", source_profile="work"
+        ),
+    ]
     frozen = list(existing)
     items = preview_aws_config(fixture_text(MIXED), existing)
     result = apply_import(existing, items)
@@ -349,7 +365,9 @@ def test_apply_import_merges_selected_items_without_touching_the_input() -> None
 
 
 def test_counts_and_summary() -> None:
-    items = preview_aws_config(fixture_text(MIXED), [saved()])
+    items = preview_aws_config(
+        fixture_text(MIXED), [make_profile(external_id="DeveloperAccess", source_profile="work")]
+    )
     counts = count_statuses(items)
     assert counts == {"new": 6, "changed": 0, "unchanged": 1, "invalid": 8}
     assert describe_counts(items) == "6 new, 1 unchanged, 8 invalid"
@@ -445,7 +463,15 @@ def test_esr_comment_styles_and_headers() -> None:
 
 
 def test_esr_round_trip_keeps_sources_from_saved_profiles() -> None:
-    existing = [saved(name="anotheraccount", account_id="987654321987", role_name="anotherrole")]
+    existing = [
+        make_profile(
+            "anotheraccount",
+            account_id="987654321987",
+            role_name="anotherrole",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        )
+    ]
     items = by_name(preview_esr_config(fixture_text(ESR), existing))
     item = items["anotheraccount"]
     assert item.status == "changed"
@@ -547,21 +573,24 @@ def check_items(items: list[ImportItem], existing: list[RoleProfile]) -> None:
 @given(TEXTS)
 @FUZZ
 def test_aws_config_import_never_raises(text: str) -> None:
-    existing = [saved(name="a")]
+    existing = [make_profile("a", external_id="DeveloperAccess", source_profile="work")]
     check_items(preview_aws_config(text, existing), existing)
 
 
 @given(TEXTS)
 @FUZZ
 def test_esr_import_never_raises(text: str) -> None:
-    existing = [saved(name="a")]
+    existing = [make_profile("a", external_id="DeveloperAccess", source_profile="work")]
     check_items(preview_esr_config(text, existing), existing)
 
 
 @given(TEXTS)
 @FUZZ
 def test_applying_any_preview_gives_unique_valid_profiles(text: str) -> None:
-    existing = [saved(name="a"), saved(name="b")]
+    existing = [
+        make_profile("a", external_id="DeveloperAccess", source_profile="work"),
+        make_profile("b", external_id="DeveloperAccess", source_profile="work"),
+    ]
     items = preview_aws_config(text, existing) + preview_esr_config(text, existing)
     result = apply_import(existing, items)
     names = [p.name.casefold() for p in result]
