@@ -1,4 +1,5 @@
-"""The command-line contract (DESIGN.md §2) driven through ``main(argv)`` and a real process."""
+"""The command-line contract (see "Command line" in docs/architecture.md) driven through
+``main(argv)`` and a real process."""
 
 from __future__ import annotations
 

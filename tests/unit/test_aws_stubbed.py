@@ -1,4 +1,4 @@
-"""AwsService against botocore's Stubber: what the emulator cannot model (DESIGN.md §6).
+"""AwsService against botocore's Stubber: what the emulator cannot model.
 
 ContinuationToken pages, MFA, session expiry, STS error codes and the credential cache
 are driven here with ``botocore.stub.Stubber``. AwsService creates its clients itself,
@@ -647,7 +647,7 @@ def test_forget_drops_the_cached_session(service: AwsService, stubs: Stubs) -> N
 def test_expired_token_from_s3_makes_switch_assume_again(
     service: AwsService, stubs: Stubs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """DESIGN.md: on ExpiredToken "the app re-assumes on its own where it can".
+    """On ExpiredToken the app assumes the role again on its own where it can.
 
     Credentials the local clock still thinks valid (clock behind AWS, or revoked) must
     not be reused forever: switch() drops them, assumes again and lists with the new ones.

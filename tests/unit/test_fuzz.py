@@ -192,7 +192,7 @@ def profile_dicts(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def valid_profile_dicts(draw: st.DrawFn) -> dict[str, Any]:
-    """Everything DESIGN.md §3's table allows, written independently of the checkers."""
+    """Everything AWS's documented field limits allow, written independently of the checkers."""
     data = {key: draw(valid_fields[key]) for key in ("name", "account_id", "role_name")}
     for key in (
         "source_profile",
