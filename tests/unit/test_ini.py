@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xacct_gui.core.ini import cli_profile_name, parse_ini, split_lines
+from xacct_gui.core.ini import (
+    apply_edits,
+    cli_profile_name,
+    parse_ini,
+    remove_entry,
+    replace_value,
+    split_lines,
+)
 
 MIXED = Path(__file__).resolve().parent.parent / "fixtures" / "aws_config_mixed.ini"
 
@@ -117,3 +124,26 @@ def test_parse_ini_never_raises(text: str) -> None:
 )
 def test_cli_profile_name_follows_botocore(header: str, name: str | None) -> None:
     assert cli_profile_name(header) == name
+
+
+# --- writing ---
+
+
+def test_a_rewritten_value_keeps_the_key_spacing_and_line_ending() -> None:
+    text = "[profile Dev]\r\n  Region :  eu-west-1\r\noutput = json\r\n"
+    document = parse_ini(text)
+    region, output = document.sections[0].entries
+    edits = [replace_value(document.lines, region, "us-east-1", "\n"), remove_entry(output)]
+    assert apply_edits(document.lines, edits) == "[profile Dev]\r\n  Region :  us-east-1\r\n"
+
+
+def test_removing_an_entry_takes_its_continuation_lines() -> None:
+    text = "[default]\ns3 =\n  addressing_style = path\nregion = eu-west-1\n"
+    document = parse_ini(text)
+    s3 = document.sections[0].entries[0]
+    assert apply_edits(document.lines, [remove_entry(s3)]) == "[default]\nregion = eu-west-1\n"
+
+
+def test_no_edits_give_the_text_back_byte_for_byte() -> None:
+    text = fixture_text(MIXED)
+    assert apply_edits(parse_ini(text).lines, []) == text

@@ -10,7 +10,8 @@ refuse the whole file (a duplicate section or key, a line that is not
 ``key = value``) the reader keeps going and records what it saw.
 
 The writing half works on those lines: :func:`replace_value` rewrites one
-entry in the file's own style and :func:`apply_edits` splices edits in.
+entry in the file's own style, :func:`remove_entry` deletes one, and
+:func:`apply_edits` splices such edits into the text.
 
 The parsing here is written for this app; no parser code was copied.
 """
