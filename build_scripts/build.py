@@ -58,7 +58,7 @@ STARTUP_TIMEOUT_S = 60.0
 STARTUP_MARKER = "xacct-startup-probe: main window shown"
 # The offscreen platform cannot resize windows to their hints and says so once.
 HARMLESS_STDERR = ("This plugin does not support propagateSizeHints()",)
-# The demo's role that needs an ExternalId (xacct_gui/demo.py).
+# The demo's role that needs an ExternalId (xacct_gui/demo/plan.py).
 EXTERNAL_ID_PROFILE = "Test"
 LINUX_INSTALLER = Path(__file__).resolve().parent / "install-desktop-entry.sh"
 

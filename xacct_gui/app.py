@@ -87,45 +87,14 @@ class Launch:
 
     # --- headless ---
 
-    def _headless_profiles(self) -> LoadResult | None:
-        """Profiles for a headless command, or None after printing the one-line error."""
-        try:
-            if self._demo_requested:
-                self._start_demo()
-            loaded = self._load_profiles()
-        except (DemoUnavailable, OSError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return None
-        if not loaded.profiles and loaded.problems:
-            print(f"error: {' '.join(loaded.problems[0].split())}", file=sys.stderr)
-            return None
-        return loaded
+    def load_headless(self) -> LoadResult:
+        """Start the demo if asked for, then load the profiles for a headless command.
 
-    def list_buckets(self, name: str, *, as_json: bool) -> int:
-        from xacct_gui.cli import list_buckets
-
-        loaded = self._headless_profiles()
-        if loaded is None:
-            return 1
-        return list_buckets(
-            self.make_service(), loaded.profiles, name, as_json=as_json, where=str(self.store.path)
-        )
-
-    def credential_process(self, name: str) -> int:
-        """``--credential-process NAME``: print the role's credentials for botocore/the CLI."""
-        from xacct_gui.core.export_env import run_credential_process
-
-        loaded = self._headless_profiles()
-        if loaded is None:
-            return 1
-        return run_credential_process(
-            self.make_service(),  # holds the KeyVault: keyring sign-in keys work here too
-            loaded.profiles,
-            name,
-            out=sys.stdout,
-            err=sys.stderr,
-            where=str(self.store.path),
-        )
+        Raises DemoUnavailable or OSError; :mod:`xacct_gui.cli` prints them as one line.
+        """
+        if self._demo_requested:
+            self._start_demo()
+        return self._load_profiles()
 
     # --- GUI ---
 

@@ -41,7 +41,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile
+from xacct_gui.core.colors import CONSOLE_COLORS
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.recent import SearchIndex
 from xacct_gui.gui.color_picker import swatch_icon
 from xacct_gui.gui.quick_switch import QuickSwitchPalette

@@ -4,7 +4,8 @@ and palette tests (the matcher is spelled out, not the app's, so it can disagree
 from __future__ import annotations
 
 from tests.factories import make_profile
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile
+from xacct_gui.core.colors import CONSOLE_COLORS
+from xacct_gui.core.profiles import RoleProfile
 
 COUNT = 1000
 ENVS = ("dev", "test", "stage", "prod")

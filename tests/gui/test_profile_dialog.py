@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.factories import make_profile
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile, text_color_for
+from xacct_gui.core.colors import CONSOLE_COLORS, text_color_for
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.color_picker import ColorPicker
 from xacct_gui.gui.profile_dialog import ProfileDialog
 from xacct_gui.gui.profile_fields import DEFAULT_DURATION_TEXT

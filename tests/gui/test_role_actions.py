@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import switch_and_wait
 from tests.integration.test_discovery import Organisation
 from tests.unit.test_federation import SIGNIN_TOKEN, Federation, federation  # noqa: F401
-from xacct_gui.core.aws import RoleSession
+from xacct_gui.core.credentials import RoleSession
 from xacct_gui.core.export_env import SHELL_LABELS
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.demo import DemoEnvironment

@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from tests.factories import make_profile
 from tests.gui.conftest import switch_and_wait
-from xacct_gui.core.aws import Bucket, MfaCodeRequired
-from xacct_gui.core.errors import ProfileFileError
+from xacct_gui.core.aws import Bucket
+from xacct_gui.core.errors import MfaCodeRequired, ProfileFileError
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.core.ui_state import UiState

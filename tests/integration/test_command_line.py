@@ -1,4 +1,5 @@
-"""The command-line contract (DESIGN.md §2) driven through ``main(argv)`` and a real process."""
+"""The command-line contract (see "Command line" in docs/architecture.md) driven through
+``main(argv)`` and a real process."""
 
 from __future__ import annotations
 
@@ -126,8 +127,8 @@ def _close_when_switching(app: QApplication, seen: dict[str, object]) -> None:
         return
     window = windows[0]
     window.switch_to("Prod")
-    seen["busy"] = window._controller.busy
-    seen["thread"] = window._controller._thread
+    seen["busy"] = window.controller.busy
+    seen["thread"] = window.controller.worker_thread
     window.close()
 
 

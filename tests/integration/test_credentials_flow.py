@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.aws_stand_in import StandIn
+from tests.factories import make_profile
 from tests.memory_keyring import MemoryKeyring
-from xacct_gui.core.aws import AwsService, MfaCodeRequired
-from xacct_gui.core.errors import AwsError
+from xacct_gui.core.aws import AwsService
+from xacct_gui.core.errors import AwsError, MfaCodeRequired
 from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
-from xacct_gui.core.profiles import RoleProfile, resolve_chain
+from xacct_gui.core.profiles import resolve_chain
 
 USER_KEY = "AKIASTANDINUSER00001"
 USER_SECRET = "standInSecretKeyForTestsOnly0000000000001"
@@ -62,14 +62,23 @@ def service(stand_in: StandIn, vault: KeyVault, clock: Clock) -> AwsService:
     return AwsService(endpoint_url=stand_in.endpoint_url, keys=vault, clock=clock, max_attempts=1)
 
 
-def role(name: str, account: str, **extra: Any) -> RoleProfile:
-    return RoleProfile.from_dict(
-        {"name": name, "account_id": account, "role_name": f"{name}Role", **extra}
-    )
-
-
-DEV = role("Dev", "222222222222", source_key="alice")
-TEST = role("Test", "333333333333", source_key="alice", source_identity="alice-laptop")
+DEV = make_profile(
+    "Dev",
+    account_id="222222222222",
+    source_key="alice",
+    color=None,
+    region=None,
+    role_name="DevRole",
+)
+TEST = make_profile(
+    "Test",
+    account_id="333333333333",
+    source_key="alice",
+    source_identity="alice-laptop",
+    color=None,
+    region=None,
+    role_name="TestRole",
+)
 
 
 def test_one_mfa_code_unlocks_every_role_of_the_same_key(
@@ -149,8 +158,23 @@ def test_refresh_session_forces_a_new_assume_role(service: AwsService, stand_in:
 def test_role_chaining_assumes_in_order_and_caps_duration(
     service: AwsService, stand_in: StandIn
 ) -> None:
-    hub = role("Hub", "222222222222", source_key="alice")
-    spoke = role("Spoke", "333333333333", source_role="Hub", duration_seconds=7200)
+    hub = make_profile(
+        "Hub",
+        account_id="222222222222",
+        source_key="alice",
+        color=None,
+        region=None,
+        role_name="HubRole",
+    )
+    spoke = make_profile(
+        "Spoke",
+        account_id="333333333333",
+        source_role="Hub",
+        duration_seconds=7200,
+        color=None,
+        region=None,
+        role_name="SpokeRole",
+    )
     chain = resolve_chain(spoke, [hub, spoke])
     assert chain == (hub,)
     result = service.switch(spoke, mfa_code="123456", chain=chain)
@@ -164,8 +188,12 @@ def test_role_chaining_assumes_in_order_and_caps_duration(
 
 
 def test_chain_loops_and_missing_sources_are_refused_before_any_call() -> None:
-    a = role("A", "222222222222", source_role="B")
-    b = role("B", "333333333333", source_role="A")
+    a = make_profile(
+        "A", account_id="222222222222", source_role="B", color=None, region=None, role_name="ARole"
+    )
+    b = make_profile(
+        "B", account_id="333333333333", source_role="A", color=None, region=None, role_name="BRole"
+    )
     with pytest.raises(ValueError, match="loop"):
         resolve_chain(a, [a, b])
     with pytest.raises(ValueError, match="no saved profile"):
@@ -173,7 +201,14 @@ def test_chain_loops_and_missing_sources_are_refused_before_any_call() -> None:
 
 
 def test_missing_sign_in_key_is_a_clear_error(service: AwsService, stand_in: StandIn) -> None:
-    ghost = role("Ghost", "222222222222", source_key="nobody")
+    ghost = make_profile(
+        "Ghost",
+        account_id="222222222222",
+        source_key="nobody",
+        color=None,
+        region=None,
+        role_name="GhostRole",
+    )
     with pytest.raises(AwsError, match="Sign-in keys"):
         service.switch(ghost)
     assert stand_in.requests == []

@@ -18,7 +18,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from xacct_gui.core.aws import AwsService
-from xacct_gui.core.profiles import validate_fields
+from xacct_gui.core.validation import validate_fields
 from xacct_gui.demo import DemoAws, DemoEnvironment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -316,7 +316,7 @@ class Gui:
         return {b.name for b in self.window.bucket_model.buckets()}
 
     def error(self) -> str:
-        return self.window._error_banner.text() if self.window._error_banner.isVisible() else ""
+        return self.window.error_banner.text() if self.window.error_banner.isVisible() else ""
 
 
 @pytest.fixture
@@ -350,7 +350,7 @@ def test_unreachable_endpoint_says_cannot_reach_aws_quickly_and_gui_stays_live(
     qtbot: QtBot, gui_for: Any
 ) -> None:
     """Nothing listens on the port: connections are refused. With the app's default
-    settings (3 attempts) the message comes within the ~15 s budget of DESIGN.md §3, in
+    settings (3 attempts) the message comes within the ~15 s budget for a failed switch, in
     practice the backoff between attempts (≤ 3 s); the event loop keeps turning."""
     gui = gui_for(f"http://127.0.0.1:{closed_port()}")  # the app's default timeouts
     heartbeat = Heartbeat()

@@ -172,7 +172,7 @@ def test_bundle_leaves_out_tests_demo_translations_and_unused_models(frozen_exe:
     bindings = {m.group(1) for f in files if (m := re.search(binding_re, f))}
     assert bindings == {"QtCore", "QtGui", "QtWidgets"}
     if IS_LINUX:
-        # The target for the Linux onedir bundle.
+        # The size the Linux onedir bundle must stay under.
         assert build.disk_usage(bundle) <= build.TARGET_BUNDLE_MB * build.MB
         # Desktop libraries come from the system, like for the PySide6 wheel itself.
         top_level = {Path(f).name for f in files if f.count("/") <= 1}

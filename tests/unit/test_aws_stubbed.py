@@ -1,4 +1,4 @@
-"""AwsService against botocore's Stubber: what the emulator cannot model (DESIGN.md §6).
+"""AwsService against botocore's Stubber: what the emulator cannot model.
 
 ContinuationToken pages, MFA, session expiry, STS error codes and the credential cache
 are driven here with ``botocore.stub.Stubber``. AwsService creates its clients itself,
@@ -23,15 +23,12 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from xacct_gui.core.aws import (
-    AwsService,
-    Bucket,
-    Cancelled,
-    MfaCodeRequired,
-    RoleSession,
-)
-from xacct_gui.core.errors import AwsError
-from xacct_gui.core.profiles import RoleProfile, check_session_name
+from tests.factories import make_profile
+from xacct_gui.core.aws import AwsService, Bucket
+from xacct_gui.core.credentials import RoleSession
+from xacct_gui.core.errors import AwsError, Cancelled, MfaCodeRequired
+from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.validation import check_session_name
 
 T0 = datetime(2025, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
 HOUR = timedelta(hours=1)
@@ -147,19 +144,6 @@ def stubs(service: AwsService) -> Iterator[Stubs]:
     yield holder
     for stub in holder.active:
         stub.deactivate()
-
-
-def make_profile(**changes: Any) -> RoleProfile:
-    data: dict[str, Any] = {
-        "name": "Dev",
-        "account_id": "222222222222",
-        "role_name": "DeveloperAccess",
-        "color": "green",
-        "source_profile": "default",
-        "region": "eu-west-1",
-    }
-    data.update(changes)
-    return RoleProfile.from_dict(data)
 
 
 def assume_response(
@@ -663,7 +647,7 @@ def test_forget_drops_the_cached_session(service: AwsService, stubs: Stubs) -> N
 def test_expired_token_from_s3_makes_switch_assume_again(
     service: AwsService, stubs: Stubs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """DESIGN.md: on ExpiredToken "the app re-assumes on its own where it can".
+    """On ExpiredToken the app assumes the role again on its own where it can.
 
     Credentials the local clock still thinks valid (clock behind AWS, or revoked) must
     not be reused forever: switch() drops them, assumes again and lists with the new ones.

@@ -1,4 +1,5 @@
-"""Every row of DESIGN.md's "What users should read" table, built from real botocore errors.
+"""Every message a user reads for a failed AWS call (see "Errors" in docs/architecture.md),
+built from real botocore errors.
 
 The AWS messages used below are the texts STS and S3 actually return for these codes.
 """

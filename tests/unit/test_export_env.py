@@ -17,10 +17,11 @@ import pytest
 
 from tests.aws_stand_in import StandIn
 from tests.memory_keyring import MemoryKeyring
-from xacct_gui.core.aws import AwsService, RoleSession
+from xacct_gui.core.aws import AwsService
+from xacct_gui.core.credentials import RoleSession
+from xacct_gui.core.errors import ExportError
 from xacct_gui.core.export_env import (
     SHELL_LABELS,
-    ExportError,
     Shell,
     credential_process_json,
     env_exports,
@@ -261,19 +262,3 @@ def test_exports_for_a_profile_hold_the_issued_role_session(tmp_path: Path) -> N
         issued.session_token,
         "eu-west-1",
     ]
-
-
-def test_credential_process_turns_an_unexpected_error_into_one_line() -> None:
-    import io
-
-    from xacct_gui.core.export_env import run_credential_process
-
-    class Broken:
-        def session_for(self, *args: Any) -> Any:
-            raise RuntimeError("boom\nwith a second line")
-
-    out, err = io.StringIO(), io.StringIO()
-    dev = RoleProfile(name="Dev", account_id="222222222222", role_name="Dev")
-    code = run_credential_process(Broken(), [dev], "dev", out=out, err=err, where="here")  # type: ignore[arg-type]
-    assert code == 1 and out.getvalue() == ""
-    assert err.getvalue() == "error: Dev: unexpected RuntimeError\n"

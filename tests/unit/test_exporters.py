@@ -19,15 +19,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import make_profile
+from xacct_gui.core.colors import CONSOLE_COLORS
+from xacct_gui.core.errors import ConfigWriteError
 from xacct_gui.core.exporters import (
     AWS_CONFIG_HEADER,
     BACKUP_MARKER,
     ESR_HEADER,
     GRANTED_COLORS,
     ConfigBlock,
-    ConfigWriteError,
     backup_path,
-    dominant_newline,
     export_aws_config,
     export_esr,
     export_profiles,
@@ -38,15 +39,9 @@ from xacct_gui.core.exporters import (
     sanitise_esr_name,
     write_config,
 )
-from xacct_gui.core.importers import (
-    apply_import,
-    cli_profile_name,
-    parse_ini,
-    preview_aws_config,
-    preview_esr_config,
-    split_lines,
-)
-from xacct_gui.core.profiles import CONSOLE_COLORS, RoleProfile
+from xacct_gui.core.importers import apply_import, preview_aws_config, preview_esr_config
+from xacct_gui.core.ini import cli_profile_name, dominant_newline, parse_ini, split_lines
+from xacct_gui.core.profiles import RoleProfile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MIXED = FIXTURES / "aws_config_mixed.ini"
@@ -68,18 +63,6 @@ DEV_BLOCK = (
     "source_profile = work\n"
     "granted_color = green\n"
 )
-
-
-def profile(name: str = "Dev", **changes: object) -> RoleProfile:
-    data: dict[str, object] = {
-        "name": name,
-        "account_id": "222222222222",
-        "role_name": "DeveloperAccess",
-        "color": "green",
-        "source_profile": "work",
-    }
-    data.update(changes)
-    return RoleProfile.from_dict(data)
 
 
 def imported(text: str) -> list[RoleProfile]:
@@ -105,8 +88,15 @@ def section_texts(text: str) -> dict[tuple[str, int], str]:
 
 def test_esr_export_text() -> None:
     profiles = [
-        profile(region="eu-west-1"),
-        profile("Test", account_id="333333333333", role_name="team/Tester", color="#ffaaee"),
+        make_profile(region="eu-west-1", source_profile="work"),
+        make_profile(
+            "Test",
+            account_id="333333333333",
+            role_name="team/Tester",
+            color="#ffaaee",
+            source_profile="work",
+            region=None,
+        ),
     ]
     result = export_esr(profiles)
     assert result.text == (
@@ -129,7 +119,10 @@ def test_esr_export_text() -> None:
 
 
 def test_esr_export_with_known_source_accounts_writes_base_blocks() -> None:
-    profiles = [profile(), profile("Chained", source_role="Dev")]
+    profiles = [
+        make_profile(source_profile="work", region=None),
+        make_profile("Chained", source_role="Dev", source_profile="work", region=None),
+    ]
     result = export_esr(profiles, base_accounts={"work": "111111111111"})
     assert "[work]\naws_account_id = 111111111111\n" in result.text
     assert (
@@ -147,9 +140,18 @@ def test_esr_export_with_known_source_accounts_writes_base_blocks() -> None:
 
 def test_esr_export_round_trips_through_the_importer() -> None:
     profiles = [
-        profile(region="eu-west-1"),
-        profile("Prod", color="red", account_id="444444444444", role_name="a/b/Admin"),
-        profile("Custom", color="#123abc", account_id="555555555555"),
+        make_profile(region="eu-west-1", source_profile="work"),
+        make_profile(
+            "Prod",
+            color="red",
+            account_id="444444444444",
+            role_name="a/b/Admin",
+            source_profile="work",
+            region=None,
+        ),
+        make_profile(
+            "Custom", color="#123abc", account_id="555555555555", source_profile="work", region=None
+        ),
     ]
     text = export_esr(profiles).text
     items = preview_esr_config(text, profiles)
@@ -169,8 +171,8 @@ def test_esr_fixture_import_export_import_is_stable() -> None:
 
 def test_esr_names_and_notes() -> None:
     profiles = [
-        profile("Prod #1; eu"),
-        profile("profile x", external_id="secret-ext"),
+        make_profile("Prod #1; eu", source_profile="work", region=None),
+        make_profile("profile x", external_id="secret-ext", source_profile="work", region=None),
     ]
     result = export_esr(profiles)
     assert "[Prod -1- eu]" in result.text
@@ -191,14 +193,22 @@ def test_sanitise_esr_name() -> None:
 
 def test_aws_config_export_text() -> None:
     profiles = [
-        profile(
+        make_profile(
             external_id="DeveloperAccess",
             region="eu-west-1",
             mfa_serial="arn:aws:iam::111111111111:mfa/alice",
             duration_seconds=3600,
             session_name="alice",
+            source_profile="work",
         ),
-        profile("default", account_id="333333333333", role_name="team/Admin", color="red"),
+        make_profile(
+            "default",
+            account_id="333333333333",
+            role_name="team/Admin",
+            color="red",
+            source_profile="work",
+            region=None,
+        ),
     ]
     result = export_aws_config(profiles)
     assert result.text == (
@@ -225,10 +235,15 @@ def test_aws_config_export_text() -> None:
 
 def test_aws_config_export_is_read_back_by_botocore(tmp_path: Path) -> None:
     profiles = [
-        profile(region="us-gov-west-1", account_id="123456789012", role_name="p/R"),
-        profile("Chained", source_role="Dev"),
-        profile("Keyed", source_key="alice-key"),
-        profile("With space", color="#123456"),
+        make_profile(
+            region="us-gov-west-1",
+            account_id="123456789012",
+            role_name="p/R",
+            source_profile="work",
+        ),
+        make_profile("Chained", source_role="Dev", source_profile="work", region=None),
+        make_profile("Keyed", source_key="alice-key", source_profile="work", region=None),
+        make_profile("With space", color="#123456", source_profile="work", region=None),
     ]
     result = export_aws_config(profiles)
     config = tmp_path / "config"
@@ -245,7 +260,9 @@ def test_aws_config_export_is_read_back_by_botocore(tmp_path: Path) -> None:
 
 
 def test_a_chained_source_outside_the_export_is_named_in_a_note() -> None:
-    result = export_aws_config([profile("Chained", source_role="Base role")])
+    result = export_aws_config(
+        [make_profile("Chained", source_role="Base role", source_profile="work", region=None)]
+    )
     assert ("source_profile", "Base-role") in result.blocks[0].values
     assert any("Base role" in note for note in result.notes)
 
@@ -277,7 +294,14 @@ def test_sanitised_names_read_back_as_themselves(name: str) -> None:
 
 
 def test_sanitised_names_stay_unique() -> None:
-    result = export_aws_config([profile("a b"), profile("a-b"), profile("a  b"), profile("A#B")])
+    result = export_aws_config(
+        [
+            make_profile("a b", source_profile="work", region=None),
+            make_profile("a-b", source_profile="work", region=None),
+            make_profile("a  b", source_profile="work", region=None),
+            make_profile("A#B", source_profile="work", region=None),
+        ]
+    )
     assert [b.cli_name for b in result.blocks] == ["a-b", "a-b-2", "a-b-3", "A-B-4"]
 
 
@@ -291,8 +315,13 @@ def test_granted_color() -> None:
 
 
 def test_export_profiles_dispatches() -> None:
-    assert export_profiles([profile()], "esr").format == "esr"
-    assert export_profiles([profile()], "aws-config").format == "aws-config"
+    assert (
+        export_profiles([make_profile(source_profile="work", region=None)], "esr").format == "esr"
+    )
+    assert (
+        export_profiles([make_profile(source_profile="work", region=None)], "aws-config").format
+        == "aws-config"
+    )
     assert export_profiles([], "aws-config").blocks == ()
 
 
@@ -341,7 +370,7 @@ def test_round_trip_keeps_every_line_the_app_does_not_manage() -> None:
 
 def test_crlf_stays_crlf() -> None:
     original = fixture_text(CRLF)
-    profiles = [*imported(original), profile("New one")]
+    profiles = [*imported(original), make_profile("New one", source_profile="work", region=None)]
     profiles = [p.replace(color="orange") if p.name == "Audit" else p for p in profiles]
     plan = merge_config_text(original, export_aws_config(profiles).blocks)
     assert plan.text.startswith(original[: original.index("[profile Billing]")])
@@ -371,7 +400,7 @@ def test_update_in_place_keeps_style_and_foreign_keys() -> None:
         "[profile Other]\n"
         "region = us-east-1\n"
     )
-    new = profile(external_id="ext-id-1")
+    new = make_profile(external_id="ext-id-1", source_profile="work", region=None)
     plan = merge_config_text(original, export_aws_config([new]).blocks)
     assert plan.text == (
         "[profile Dev]\n"
@@ -401,7 +430,9 @@ def test_keys_the_profile_no_longer_has_are_removed() -> None:
         "source_profile = work\nexternal_id = old-ext\nmfa_serial = arn:aws:iam::1:mfa/x\n"
         "granted_color = green\n"
     )
-    plan = merge_config_text(original, export_aws_config([profile()]).blocks)
+    plan = merge_config_text(
+        original, export_aws_config([make_profile(source_profile="work", region=None)]).blocks
+    )
     assert plan.text == (
         "[profile Dev]\nrole_arn = arn:aws:iam::222222222222:role/DeveloperAccess\n"
         "source_profile = work\ngranted_color = green\n"
@@ -414,9 +445,15 @@ def test_quoted_and_default_sections_are_matched() -> None:
         "source_profile = work\n\n[default]\nrole_arn = arn:aws:iam::1:role/x\n"
     )
     profiles = [
-        profile("Shared Services", account_id="555555555555", role_name="Ops"),
-        profile("default", account_id="666666666666"),
-        profile("Chained", source_role="Shared Services"),
+        make_profile(
+            "Shared Services",
+            account_id="555555555555",
+            role_name="Ops",
+            source_profile="work",
+            region=None,
+        ),
+        make_profile("default", account_id="666666666666", source_profile="work", region=None),
+        make_profile("Chained", source_role="Shared Services", source_profile="work", region=None),
     ]
     plan = merge_config_text(original, export_aws_config(profiles).blocks)
     assert plan.sections("update") == ['profile "Shared Services"', "default"]
@@ -433,9 +470,13 @@ def test_quoted_and_default_sections_are_matched() -> None:
 def test_profiles_that_are_not_roles_are_never_turned_into_roles() -> None:
     original = fixture_text(MIXED)
     profiles = [
-        profile("work"),  # the SSO profile everything else uses as its source
-        profile("default"),  # the CLI's default profile: region and output
-        profile("Dev"),
+        make_profile(
+            "work", source_profile="work", region=None
+        ),  # the SSO profile everything else uses as its source
+        make_profile(
+            "default", source_profile="work", region=None
+        ),  # the CLI's default profile: region and output
+        make_profile("Dev", source_profile="work", region=None),
     ]
     plan = merge_config_text(original, export_aws_config(profiles).blocks)
     assert plan.sections("skip") == ["profile work", "default"]
@@ -447,7 +488,10 @@ def test_profiles_that_are_not_roles_are_never_turned_into_roles() -> None:
 
 
 def test_an_empty_section_of_the_same_name_is_filled() -> None:
-    plan = merge_config_text("[profile Dev]\n\n[x]\n", export_aws_config([profile()]).blocks)
+    plan = merge_config_text(
+        "[profile Dev]\n\n[x]\n",
+        export_aws_config([make_profile(source_profile="work", region=None)]).blocks,
+    )
     assert plan.text == DEV_BLOCK + "\n[x]\n"
 
 
@@ -462,7 +506,9 @@ def test_an_empty_section_of_the_same_name_is_filled() -> None:
     ],
 )
 def test_appending_new_sections(original: str, expected_start: str) -> None:
-    plan = merge_config_text(original, export_aws_config([profile()]).blocks)
+    plan = merge_config_text(
+        original, export_aws_config([make_profile(source_profile="work", region=None)]).blocks
+    )
     assert plan.text.startswith(expected_start)
     assert plan.sections("add") == ["profile Dev"]
     assert plan.text.endswith("granted_color = green\n")
@@ -470,7 +516,9 @@ def test_appending_new_sections(original: str, expected_start: str) -> None:
 
 def test_insert_after_a_last_line_without_newline() -> None:
     original = DEV_BLOCK.removesuffix("\ngranted_color = green\n")
-    plan = merge_config_text(original, export_aws_config([profile()]).blocks)
+    plan = merge_config_text(
+        original, export_aws_config([make_profile(source_profile="work", region=None)]).blocks
+    )
     assert plan.text == original + "\ngranted_color = green\n"
 
 
@@ -575,7 +623,10 @@ def write_fixture(path: Path, source: Path = MIXED, mode: int = 0o640) -> bytes:
 def test_write_config_backs_up_then_replaces(tmp_path: Path) -> None:
     config = tmp_path / "config"
     original = write_fixture(config)
-    profiles = [*imported(original.decode()), profile("Brand new", account_id="101010101010")]
+    profiles = [
+        *imported(original.decode()),
+        make_profile("Brand new", account_id="101010101010", source_profile="work", region=None),
+    ]
     plan = prepare_config_write(config, profiles)
     assert plan.existed
     assert plan.merge.changed
@@ -598,7 +649,10 @@ def test_write_config_backs_up_then_replaces(tmp_path: Path) -> None:
 def test_botocore_uses_the_written_file(tmp_path: Path) -> None:
     config = tmp_path / "config"
     write_fixture(config, CRLF, 0o600)
-    profiles = [*imported(CRLF.read_text()), profile("Brand new", account_id="101010101010")]
+    profiles = [
+        *imported(CRLF.read_text()),
+        make_profile("Brand new", account_id="101010101010", source_profile="work", region=None),
+    ]
     write_config(prepare_config_write(config, profiles), now=NOW)
     for name, arn in [
         ("Brand-new", "arn:aws:iam::101010101010:role/DeveloperAccess"),
@@ -627,8 +681,14 @@ def test_write_config_keeps_crlf_bytes(tmp_path: Path) -> None:
 def test_a_second_backup_in_the_same_second_gets_its_own_name(tmp_path: Path) -> None:
     config = tmp_path / "config"
     write_fixture(config)
-    first = write_config(prepare_config_write(config, [profile("One")]), now=NOW)
-    second = write_config(prepare_config_write(config, [profile("Two")]), now=NOW)
+    first = write_config(
+        prepare_config_write(config, [make_profile("One", source_profile="work", region=None)]),
+        now=NOW,
+    )
+    second = write_config(
+        prepare_config_write(config, [make_profile("Two", source_profile="work", region=None)]),
+        now=NOW,
+    )
     assert first is not None and second is not None
     assert second.name == f"config{BACKUP_MARKER}20250102-030405-2"
     assert "[profile One]" not in first.read_text()
@@ -648,7 +708,7 @@ def test_nothing_to_change_writes_nothing(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_created_private_without_backup(tmp_path: Path) -> None:
     config = tmp_path / "dot-aws" / "config"
-    plan = prepare_config_write(config, [profile()])
+    plan = prepare_config_write(config, [make_profile(source_profile="work", region=None)])
     assert not plan.existed
     assert "(new file)" in plan.describe()
     assert write_config(plan, now=NOW) is None
@@ -660,7 +720,7 @@ def test_a_missing_file_is_created_private_without_backup(tmp_path: Path) -> Non
 def test_a_file_changed_after_the_preview_is_not_overwritten(tmp_path: Path) -> None:
     config = tmp_path / "config"
     write_fixture(config)
-    plan = prepare_config_write(config, [profile("New")])
+    plan = prepare_config_write(config, [make_profile("New", source_profile="work", region=None)])
     config.write_text(config.read_text() + "\n[profile edited]\nregion = x\n")
     edited = config.read_bytes()
     with pytest.raises(ConfigWriteError, match="changed after the preview"):
@@ -671,7 +731,7 @@ def test_a_file_changed_after_the_preview_is_not_overwritten(tmp_path: Path) -> 
 
 def test_a_file_created_after_the_preview_is_not_overwritten(tmp_path: Path) -> None:
     config = tmp_path / "config"
-    plan = prepare_config_write(config, [profile()])
+    plan = prepare_config_write(config, [make_profile(source_profile="work", region=None)])
     config.write_text("")
     with pytest.raises(ConfigWriteError, match="changed after the preview"):
         write_config(plan, now=NOW)
@@ -681,7 +741,7 @@ def test_a_non_utf8_file_is_refused(tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.write_bytes(b"# caf\xe9\n[default]\n")
     with pytest.raises(ConfigWriteError, match="not UTF-8"):
-        prepare_config_write(config, [profile()])
+        prepare_config_write(config, [make_profile(source_profile="work", region=None)])
 
 
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links need privileges on Windows")
@@ -692,7 +752,7 @@ def test_a_symlinked_config_stays_a_link(tmp_path: Path) -> None:
     original = write_fixture(real, CRLF, 0o600)
     link = tmp_path / "config"
     link.symlink_to(real)
-    plan = prepare_config_write(link, [profile()])
+    plan = prepare_config_write(link, [make_profile(source_profile="work", region=None)])
     assert plan.target == real
     assert "a link to" in plan.describe()
     backup = write_config(plan, now=NOW)
@@ -705,7 +765,7 @@ def test_a_symlinked_config_stays_a_link(tmp_path: Path) -> None:
 def test_a_failed_backup_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config"
     original = write_fixture(config, CRLF, 0o600)
-    plan = prepare_config_write(config, [profile()])
+    plan = prepare_config_write(config, [make_profile(source_profile="work", region=None)])
     real_open = os.open
 
     def refuse_backups(path: str | os.PathLike[str], flags: int, *args: int) -> int:
@@ -725,7 +785,7 @@ def test_a_failed_replace_keeps_the_file_and_names_the_backup(
 ) -> None:
     config = tmp_path / "config"
     original = write_fixture(config, CRLF, 0o600)
-    plan = prepare_config_write(config, [profile()])
+    plan = prepare_config_write(config, [make_profile(source_profile="work", region=None)])
 
     def fail(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")

@@ -22,12 +22,13 @@ import pytest
 
 from tests.aws_stand_in import StandIn
 from tests.memory_keyring import MemoryKeyring
-from xacct_gui.core.aws import AwsService, MfaCodeRequired, RoleSession
+from xacct_gui.core.aws import AwsService
+from xacct_gui.core.credentials import RoleSession
+from xacct_gui.core.errors import FederationError, MfaCodeRequired
 from xacct_gui.core.federation import (
     FEDERATION_URL_ENV,
     ISSUER,
     STATIC_KEYS_MESSAGE,
-    FederationError,
     console_destination,
     console_signin_url,
     console_url_for,

@@ -36,13 +36,18 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from xacct_gui.core.aws import AwsService
-from xacct_gui.core.errors import AwsError
+from xacct_gui.core.colors import CONSOLE_COLORS
+from xacct_gui.core.errors import AwsError, ProfileError
 from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
-from xacct_gui.core.profiles import (
-    CONSOLE_COLORS,
-    KNOWN_KEYS,
-    ProfileError,
-    RoleProfile,
+from xacct_gui.core.profiles import KNOWN_KEYS, RoleProfile, check_role_arn
+from xacct_gui.core.store import (
+    CURRENT_VERSION,
+    FILE_NAME,
+    LoadResult,
+    ProfileStore,
+    StateStore,
+)
+from xacct_gui.core.validation import (
     check_account_id,
     check_color,
     check_display_name,
@@ -50,20 +55,12 @@ from xacct_gui.core.profiles import (
     check_external_id,
     check_mfa_serial,
     check_region,
-    check_role_arn,
     check_role_name,
     check_session_name,
     check_source_identity,
     check_source_name,
     check_source_profile,
     validate_fields,
-)
-from xacct_gui.core.store import (
-    CURRENT_VERSION,
-    FILE_NAME,
-    LoadResult,
-    ProfileStore,
-    StateStore,
 )
 
 FUZZ = settings(
@@ -195,7 +192,7 @@ def profile_dicts(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def valid_profile_dicts(draw: st.DrawFn) -> dict[str, Any]:
-    """Everything DESIGN.md §3's table allows, written independently of the checkers."""
+    """Everything AWS's documented field limits allow, written independently of the checkers."""
     data = {key: draw(valid_fields[key]) for key in ("name", "account_id", "role_name")}
     for key in (
         "source_profile",

@@ -7,39 +7,29 @@ CRLF line endings, duplicate names and entries the app cannot import.
 
 from __future__ import annotations
 
-import configparser
-import string
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import make_profile
+from xacct_gui.core.colors import CONSOLE_COLORS, EXTRA_COLOR_NAMES, normalise_color
+from xacct_gui.core.errors import ImportSourceError
 from xacct_gui.core.importers import (
-    EXTRA_COLOR_NAMES,
     PARTITION_DEFAULT_REGIONS,
     ImportItem,
-    ImportSourceError,
     apply_import,
-    cli_profile_name,
     count_statuses,
     default_aws_config_path,
     describe_counts,
-    normalise_color,
-    parse_ini,
     preview_aws_config,
     preview_esr_config,
     read_text_file,
-    split_lines,
 )
-from xacct_gui.core.profiles import (
-    CONSOLE_COLORS,
-    KNOWN_KEYS,
-    PARTITIONS,
-    RoleProfile,
-    partition_for_region,
-    validate_fields,
-)
+from xacct_gui.core.ini import parse_ini
+from xacct_gui.core.profiles import KNOWN_KEYS, PARTITIONS, RoleProfile, partition_for_region
+from xacct_gui.core.validation import validate_fields
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MIXED = FIXTURES / "aws_config_mixed.ini"
@@ -71,34 +61,6 @@ def fixture_text(path: Path) -> str:
 # --- lines and INI parsing ---
 
 
-def test_split_lines_keeps_every_ending() -> None:
-    assert split_lines("a\nb\r\nc\rd") == ["a\n", "b\r\n", "c\r", "d"]
-    assert split_lines("") == []
-    assert split_lines("only\n") == ["only\n"]
-    # Form feeds and Unicode separators are not line ends in a text file.
-    assert split_lines("a\x0cb\u2028c\n") == ["a\x0cb\u2028c\n"]
-
-
-@given(st.text())
-@FUZZ
-def test_split_lines_joins_back_to_the_text(text: str) -> None:
-    assert "".join(split_lines(text)) == text
-
-
-def test_parse_ini_reads_sub_sections_and_comments_like_configparser() -> None:
-    text = fixture_text(MIXED)
-    document = parse_ini(text)
-    dev = next(s for s in document.sections if s.header == "profile Dev")
-    values = dev.values()
-    assert values["s3"] == "\naddressing_style = path\nsignature_version = s3v4"
-    assert values["cli_pager"] == ""
-    assert values["role_arn"] == "arn:aws:iam::222222222222:role/DeveloperAccess"
-    prod = next(s for s in document.sections if s.header == "profile   Prod")
-    assert prod.values()["role_arn"] == "arn:aws:iam::444444444444:role/Admin"  # "key : value"
-    test = next(s for s in document.sections if s.header == "profile Test")
-    assert test.values()["mfa_serial"] == "arn:aws:iam::111111111111:mfa/alice"
-
-
 def test_an_indented_line_continues_the_value_before_it_as_in_botocore() -> None:
     # A classic trap: botocore reads source_profile as "work\nregion = x", so the
     # importer must not pretend the indented line is a key of its own.
@@ -111,75 +73,6 @@ def test_an_indented_line_continues_the_value_before_it_as_in_botocore() -> None
     [item] = preview_aws_config(text, [])
     assert item.status == "invalid"
     assert "source_profile" in item.reason
-
-
-KEYS = st.builds(
-    "{}{}".format,
-    st.sampled_from(["role_arn", "source_profile", "region", "s3", "Output", "x"]),
-    st.sampled_from(["", "", "1", "2", "_b", "3"]),
-)
-VALUES = st.text(alphabet=string.ascii_letters + string.digits + " :=/#;-", max_size=12)
-LINE = st.one_of(
-    st.builds(
-        lambda h: f"[{h}]",
-        st.sampled_from(["default", "profile a", "profile b", "x", "profile  c", "DEFAULT"]),
-    ),
-    st.builds(
-        lambda indent, k, sep, v: f"{indent}{k}{sep}{v}",
-        st.sampled_from(["", "", " ", "\t", "    "]),
-        KEYS,
-        st.sampled_from(["=", " = ", ":", " : ", "="]),
-        VALUES,
-    ),
-    st.sampled_from(["", "   ", "# comment", "; comment", "  # indented comment"]),
-)
-
-
-@given(st.lists(LINE, max_size=14), st.sampled_from(["\n", "\r\n"]))
-@FUZZ
-def test_parse_ini_agrees_with_configparser(lines: list[str], newline: str) -> None:
-    """Whatever configparser (as botocore uses it) accepts, parse_ini reads the same."""
-    text = newline.join(["[profile first]", *lines]) + newline
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read_string(text.replace("\r\n", "\n"))
-    except configparser.Error:
-        return  # botocore refuses the file; parse_ini only has to survive it (below)
-    document = parse_ini(text)
-    defaults = document.defaults()
-    ours = {
-        s.header: {**defaults, **s.values()} for s in document.sections if s.header != "DEFAULT"
-    }
-    theirs = {name: dict(parser.items(name)) for name in parser.sections()}
-    assert ours == theirs
-    assert defaults == dict(parser.defaults())
-
-
-@given(st.text())
-@FUZZ
-def test_parse_ini_never_raises(text: str) -> None:
-    document = parse_ini(text)
-    assert "".join(document.lines) == text
-
-
-@pytest.mark.parametrize(
-    ("header", "name"),
-    [
-        ("default", "default"),
-        ("profile Dev", "Dev"),
-        ("profile   Dev", "Dev"),
-        ('profile "Shared Services"', "Shared Services"),
-        ("profile", None),
-        ("profile a b", None),
-        ('profile "unbalanced', None),
-        ("sso-session corp", None),
-        ("services local", None),
-        ("Dev", None),
-        ("DEFAULT", None),
-    ],
-)
-def test_cli_profile_name_follows_botocore(header: str, name: str | None) -> None:
-    assert cli_profile_name(header) == name
 
 
 # --- colours ---
@@ -367,22 +260,17 @@ def test_an_empty_or_non_role_config_has_no_items() -> None:
 # --- against saved profiles ---
 
 
-def saved(**changes: object) -> RoleProfile:
-    data: dict[str, object] = {
-        "name": "Dev",
-        "account_id": "222222222222",
-        "role_name": "DeveloperAccess",
-        "external_id": "DeveloperAccess",
-        "color": "green",
-        "source_profile": "work",
-        "region": "eu-west-1",
-    }
-    data.update(changes)
-    return RoleProfile.from_dict(data)
-
-
 def test_unchanged_changed_and_new_against_saved_profiles() -> None:
-    existing = [saved(), saved(name="Test", account_id="333333333333", role_name="Tester")]
+    existing = [
+        make_profile(external_id="DeveloperAccess", source_profile="work"),
+        make_profile(
+            "Test",
+            account_id="333333333333",
+            role_name="Tester",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        ),
+    ]
     items = by_name(preview_aws_config(fixture_text(MIXED), existing))
     assert items["Dev"].status == "unchanged"
     assert items["Dev"].changes == ()
@@ -402,7 +290,11 @@ def test_unchanged_changed_and_new_against_saved_profiles() -> None:
 
 
 def test_names_match_ignoring_case_and_keep_the_saved_spelling() -> None:
-    existing = [saved(name="DEV", region="us-east-1")]
+    existing = [
+        make_profile(
+            "DEV", region="us-east-1", external_id="DeveloperAccess", source_profile="work"
+        )
+    ]
     items = by_name(preview_aws_config(fixture_text(MIXED), existing))
     item = items["Dev"]
     assert item.status == "changed"
@@ -412,7 +304,14 @@ def test_names_match_ignoring_case_and_keep_the_saved_spelling() -> None:
 
 
 def test_changed_profile_keeps_what_the_file_cannot_say() -> None:
-    existing = [saved(source_identity="alice", extra_key="kept")]
+    existing = [
+        make_profile(
+            source_identity="alice",
+            extra_key="kept",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        )
+    ]
     existing = [RoleProfile.from_dict({**existing[0].to_dict(), "future": 1})]
     [item] = [i for i in preview_aws_config(fixture_text(MIXED), existing) if i.name == "Dev"]
     assert item.status == "unchanged"
@@ -422,7 +321,9 @@ def test_changed_profile_keeps_what_the_file_cannot_say() -> None:
 
 
 def test_a_source_profile_in_the_file_replaces_a_sign_in_key() -> None:
-    existing = [saved(source_key="alice-key")]
+    existing = [
+        make_profile(source_key="alice-key", external_id="DeveloperAccess", source_profile="work")
+    ]
     items = by_name(preview_aws_config(fixture_text(MIXED), existing))
     item = items["Dev"]
     assert item.status == "changed"
@@ -435,13 +336,20 @@ def test_a_missing_granted_color_keeps_the_saved_colour() -> None:
         "[profile Dev]\nrole_arn = arn:aws:iam::222222222222:role/DeveloperAccess\n"
         "source_profile = work\nexternal_id = DeveloperAccess\nregion = eu-west-1\n"
     )
-    [item] = preview_aws_config(text, [saved(color="#123456")])
+    [item] = preview_aws_config(
+        text, [make_profile(color="#123456", external_id="DeveloperAccess", source_profile="work")]
+    )
     assert item.status == "unchanged"
     assert profile_of(item).color == "#123456"
 
 
 def test_apply_import_merges_selected_items_without_touching_the_input() -> None:
-    existing = [saved(region="us-east-1"), saved(name="Other", account_id="999999999999")]
+    existing = [
+        make_profile(region="us-east-1", external_id="DeveloperAccess", source_profile="work"),
+        make_profile(
+            "Other", account_id="999999999999", external_id="DeveloperAccess", source_profile="work"
+        ),
+    ]
     frozen = list(existing)
     items = preview_aws_config(fixture_text(MIXED), existing)
     result = apply_import(existing, items)
@@ -457,7 +365,9 @@ def test_apply_import_merges_selected_items_without_touching_the_input() -> None
 
 
 def test_counts_and_summary() -> None:
-    items = preview_aws_config(fixture_text(MIXED), [saved()])
+    items = preview_aws_config(
+        fixture_text(MIXED), [make_profile(external_id="DeveloperAccess", source_profile="work")]
+    )
     counts = count_statuses(items)
     assert counts == {"new": 6, "changed": 0, "unchanged": 1, "invalid": 8}
     assert describe_counts(items) == "6 new, 1 unchanged, 8 invalid"
@@ -553,7 +463,15 @@ def test_esr_comment_styles_and_headers() -> None:
 
 
 def test_esr_round_trip_keeps_sources_from_saved_profiles() -> None:
-    existing = [saved(name="anotheraccount", account_id="987654321987", role_name="anotherrole")]
+    existing = [
+        make_profile(
+            "anotheraccount",
+            account_id="987654321987",
+            role_name="anotherrole",
+            external_id="DeveloperAccess",
+            source_profile="work",
+        )
+    ]
     items = by_name(preview_esr_config(fixture_text(ESR), existing))
     item = items["anotheraccount"]
     assert item.status == "changed"
@@ -655,21 +573,24 @@ def check_items(items: list[ImportItem], existing: list[RoleProfile]) -> None:
 @given(TEXTS)
 @FUZZ
 def test_aws_config_import_never_raises(text: str) -> None:
-    existing = [saved(name="a")]
+    existing = [make_profile("a", external_id="DeveloperAccess", source_profile="work")]
     check_items(preview_aws_config(text, existing), existing)
 
 
 @given(TEXTS)
 @FUZZ
 def test_esr_import_never_raises(text: str) -> None:
-    existing = [saved(name="a")]
+    existing = [make_profile("a", external_id="DeveloperAccess", source_profile="work")]
     check_items(preview_esr_config(text, existing), existing)
 
 
 @given(TEXTS)
 @FUZZ
 def test_applying_any_preview_gives_unique_valid_profiles(text: str) -> None:
-    existing = [saved(name="a"), saved(name="b")]
+    existing = [
+        make_profile("a", external_id="DeveloperAccess", source_profile="work"),
+        make_profile("b", external_id="DeveloperAccess", source_profile="work"),
+    ]
     items = preview_aws_config(text, existing) + preview_esr_config(text, existing)
     result = apply_import(existing, items)
     names = [p.name.casefold() for p in result]

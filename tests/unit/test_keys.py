@@ -14,14 +14,8 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from tests.memory_keyring import MemoryKeyring
-from xacct_gui.core.keys import (
-    KEYRING_SERVICE,
-    KeyCredentials,
-    KeyVault,
-    SignInKey,
-    SignInKeyError,
-    keyring_status,
-)
+from xacct_gui.core.errors import SignInKeyError
+from xacct_gui.core.keys import KEYRING_SERVICE, KeyCredentials, KeyVault, SignInKey, keyring_status
 
 KEY_ID = "AKIAUNITTESTKEY00001"
 SECRET = "unitTestSecretAccessKey/Only+ForTests0001"

@@ -1,4 +1,4 @@
-"""Validation, profiles and colours (DESIGN.md §3), checked against AWS's documented limits.
+"""Validation, profiles and colours, checked against AWS's documented limits.
 
 The boundaries come from the IAM/STS API references: account IDs are 12 digits;
 RoleName is 1-64 of ``[\\w+=,.@-]`` (ASCII) and Path is 1-512 of ``/`` or
@@ -16,11 +16,19 @@ from typing import Any
 import botocore
 import pytest
 
+from xacct_gui.core.colors import CONSOLE_COLORS, color_hex, contrast_ratio, text_color_for
+from xacct_gui.core.errors import ProfileError
 from xacct_gui.core.profiles import (
-    CONSOLE_COLORS,
     PARTITIONS,
-    ProfileError,
+    RoleArn,
     RoleProfile,
+    check_role_arn,
+    default_session_name,
+    parse_role_arn,
+    partition_for_region,
+    sanitise_session_name,
+)
+from xacct_gui.core.validation import (
     check_account_id,
     check_color,
     check_display_name,
@@ -29,16 +37,9 @@ from xacct_gui.core.profiles import (
     check_mfa_code,
     check_mfa_serial,
     check_region,
-    check_role_arn,
     check_role_name,
     check_session_name,
-    color_hex,
-    contrast_ratio,
-    default_session_name,
-    partition_for_region,
-    sanitise_session_name,
     split_role_name,
-    text_color_for,
     validate_fields,
 )
 
@@ -204,6 +205,33 @@ def test_role_arn_path_limit_is_512() -> None:
     arn = "arn:aws:iam::123456789012:role/{}/Admin"
     assert check_role_arn(arn.format("p" * 510)) is None  # path "/p…p/" is 512
     assert check_role_arn(arn.format("p" * 511)) is not None
+
+
+def test_parse_role_arn_gives_the_parts_and_the_profile_role_name() -> None:
+    parsed = parse_role_arn("arn:aws-cn:iam::123456789012:role/team/ops/Admin")
+    assert parsed == RoleArn("aws-cn", "123456789012", "/team/ops/", "Admin")
+    assert parsed.role_name == "team/ops/Admin"
+    assert str(parsed) == "arn:aws-cn:iam::123456789012:role/team/ops/Admin"
+    assert parse_role_arn("arn:aws:iam::123456789012:role/Admin").role_name == "Admin"
+
+
+@pytest.mark.parametrize(
+    "value", ["", "arn:aws:iam::12345678901:role/Admin", "arn:aws-mars:iam::123456789012:role/A"]
+)
+def test_parse_role_arn_refuses_what_check_role_arn_refuses(value: str) -> None:
+    with pytest.raises(ProfileError) as info:
+        parse_role_arn(value)
+    assert info.value.errors == {"role_arn": check_role_arn(value)}
+
+
+def test_a_profile_role_arn_parses_back_to_the_profile() -> None:
+    profile = RoleProfile.from_dict(valid_data(role_name="team/Admin", region="cn-north-1"))
+    parsed = parse_role_arn(profile.role_arn)
+    assert (parsed.partition, parsed.account_id, parsed.role_name) == (
+        "aws-cn",
+        profile.account_id,
+        "team/Admin",
+    )
 
 
 # --- RoleSessionName, ExternalId ---

@@ -97,7 +97,11 @@ def test_nth_counts_from_one_for_ctrl_1_to_5() -> None:
 
 
 def test_resolve_returns_saved_profiles_most_recent_first() -> None:
-    saved = [profile("Dev"), profile("Test"), profile("Prod")]
+    saved = [
+        make_profile("Dev", account_id="111111111111", role_name="Admin", color=None, region=None),
+        make_profile("Test", account_id="111111111111", role_name="Admin", color=None, region=None),
+        make_profile("Prod", account_id="111111111111", role_name="Admin", color=None, region=None),
+    ]
     recent = RecentRoles(["Prod", "Deleted", "Dev"])
     assert names(recent.resolve(saved)) == ["Prod", "Dev"]
 
@@ -153,7 +157,13 @@ def test_a_corrupt_state_file_gives_an_empty_history(tmp_path: Path) -> None:
 
 
 def test_matches_name_account_and_role_case_insensitively() -> None:
-    p = profile("Payments Prod", "123456789012", "team/ops/Deployer")
+    p = make_profile(
+        "Payments Prod",
+        account_id="123456789012",
+        role_name="team/ops/Deployer",
+        color=None,
+        region=None,
+    )
     for query in ("payments", "PROD", "ments pr", "1234", "56789", "123456789012", "deployer"):
         assert matches(p, query), query
     assert matches(p, "team/ops")  # the role's path is part of the role name
@@ -162,19 +172,26 @@ def test_matches_name_account_and_role_case_insensitively() -> None:
 
 
 def test_every_word_must_match_somewhere() -> None:
-    p = profile("Payments Prod", "123456789012", "Admin")
+    p = make_profile(
+        "Payments Prod", account_id="123456789012", role_name="Admin", color=None, region=None
+    )
     assert matches(p, "prod admin 1234")
     assert matches(p, "  admin   payments ")  # extra spaces are not words
     assert not matches(p, "prod readonly")
 
 
 def test_an_empty_query_matches_everything() -> None:
-    assert matches(profile("X"), "")
-    assert matches(profile("X"), "   ")
+    assert matches(
+        make_profile("X", account_id="111111111111", role_name="Admin", color=None, region=None), ""
+    )
+    assert matches(
+        make_profile("X", account_id="111111111111", role_name="Admin", color=None, region=None),
+        "   ",
+    )
 
 
 def test_account_ids_written_with_dashes_match() -> None:
-    p = profile("Prod", "123456789012")
+    p = make_profile("Prod", account_id="123456789012", role_name="Admin", color=None, region=None)
     assert matches(p, "1234-5678-9012")
     assert matches(p, "5678-90")
     assert not matches(p, "1234-9999")
@@ -182,13 +199,17 @@ def test_account_ids_written_with_dashes_match() -> None:
 
 def test_a_word_never_matches_across_two_fields() -> None:
     # The name ends "abc" and the role starts "Def": "cdef" is in neither.
-    p = profile("xyzabc", "123456789012", "Defender")
+    p = make_profile(
+        "xyzabc", account_id="123456789012", role_name="Defender", color=None, region=None
+    )
     assert not matches(p, "cdef")
     assert not matches(p, "9012def")
 
 
 def test_non_ascii_names_match_case_insensitively() -> None:
-    p = profile("Straße Ölprod")
+    p = make_profile(
+        "Straße Ölprod", account_id="111111111111", role_name="Admin", color=None, region=None
+    )
     assert matches(p, "STRASSE")  # casefold, not lower
     assert matches(p, "ölPROD")
 

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_profile
 from xacct_gui.core.errors import ProfileFileError
-from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import CURRENT_VERSION, ProfileStore, StateStore, unique_name
-
-
-def make_profile(name: str = "Dev", account: str = "222222222222", **extra: object) -> RoleProfile:
-    return RoleProfile.from_dict(
-        {"name": name, "account_id": account, "role_name": "DeveloperAccess", **extra}
-    )
 
 
 def test_missing_file_loads_empty_and_is_writable(tmp_path: Path) -> None:
@@ -115,7 +109,7 @@ def test_unusable_file_is_kept_byte_for_byte(
     assert expected in result.problems[0]
     assert str(path) in result.problems[0]
     with pytest.raises(ProfileFileError, match="left untouched"):
-        store.save([make_profile()])
+        store.save([make_profile(color=None, region=None)])
     assert path.read_bytes() == raw
     assert sorted(p.name for p in tmp_path.iterdir()) == ["profiles.json"]
 
@@ -129,7 +123,7 @@ def test_unreadable_file_is_reported(tmp_path: Path) -> None:
     assert not result.writable
     assert "Cannot read" in result.problems[0]
     with pytest.raises(ProfileFileError):
-        store.save([make_profile()])
+        store.save([make_profile(color=None, region=None)])
     assert (tmp_path / "profiles.json").is_dir()
 
 
@@ -137,7 +131,7 @@ def test_failed_replace_leaves_old_file_and_no_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = ProfileStore(tmp_path)
-    store.save([make_profile()])
+    store.save([make_profile(color=None, region=None)])
     before = store.path.read_bytes()
 
     def disk_full(src: str, dst: str) -> None:
@@ -145,7 +139,7 @@ def test_failed_replace_leaves_old_file_and_no_temp_file(
 
     monkeypatch.setattr(os, "replace", disk_full)
     with pytest.raises(ProfileFileError, match="No space left on device") as info:
-        store.save([make_profile("Other", "333333333333")])
+        store.save([make_profile("Other", account_id="333333333333", color=None, region=None)])
     assert "unchanged" in str(info.value)
     assert store.path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["profiles.json"]
@@ -163,7 +157,7 @@ def test_save_replaces_atomically_via_temp_file_in_same_dir(
 
     monkeypatch.setattr(os, "replace", spy)
     store = ProfileStore(tmp_path)
-    store.save([make_profile()])
+    store.save([make_profile(color=None, region=None)])
     assert len(seen) == 1
     src, dst = seen[0]
     assert Path(src).parent == tmp_path and Path(dst) == store.path

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_profile
 from xacct_gui.__main__ import main
 from xacct_gui.core.errors import ProfileFileError
-from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import FILE_NAME, ProfileStore, StateStore
 from xacct_gui.demo import DemoEnvironment
 
@@ -50,12 +50,6 @@ def _restore_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
-def make_profile(name: str = "Dev", account: str = "222222222222", **extra: object) -> RoleProfile:
-    return RoleProfile.from_dict(
-        {"name": name, "account_id": account, "role_name": "DeveloperAccess", **extra}
-    )
-
-
 def saved_file(directory: Path) -> bytes:
     """A real profile file with two profiles and keys this version does not know."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -63,8 +57,10 @@ def saved_file(directory: Path) -> bytes:
         "version": 1,
         "window": {"width": 900},
         "profiles": [
-            {**make_profile().to_dict(), "team": "payments"},
-            make_profile("Prod", "444444444444", color="red", region="eu-west-1").to_dict(),
+            {**make_profile(color=None, region=None).to_dict(), "team": "payments"},
+            make_profile(
+                "Prod", account_id="444444444444", color="red", region="eu-west-1"
+            ).to_dict(),
         ],
     }
     raw = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
@@ -109,7 +105,7 @@ def test_truncated_file_is_refused_and_kept(tmp_path: Path, full_file: bytes, ke
     assert "not valid JSON" in result.problems[0]
     assert str(tmp_path / FILE_NAME) in result.problems[0]
     with pytest.raises(ProfileFileError, match="left untouched"):
-        store.save([make_profile("New", "999999999999")])
+        store.save([make_profile("New", account_id="999999999999", color=None, region=None)])
     # A second start of the app refuses it the same way.
     assert not ProfileStore(tmp_path).load().writable
     assert_untouched(tmp_path, raw)
@@ -144,7 +140,12 @@ def test_read_only_directory_save_fails_and_keeps_the_file(
     assert loaded.writable and len(loaded.profiles) == 2
     monkeypatch.setattr(tempfile, "mkstemp", permission_denied)
     with pytest.raises(ProfileFileError) as info:
-        store.save([*loaded.profiles, make_profile("New", "999999999999")])
+        store.save(
+            [
+                *loaded.profiles,
+                make_profile("New", account_id="999999999999", color=None, region=None),
+            ]
+        )
     message = str(info.value)
     assert "Permission denied" in message and "unchanged" in message
     assert str(tmp_path / FILE_NAME) in message
@@ -153,7 +154,9 @@ def test_read_only_directory_save_fails_and_keeps_the_file(
     assert_untouched(tmp_path, full_file)
     # Once the directory is writable again, saving works and keeps the unknown keys.
     monkeypatch.undo()
-    store.save([*loaded.profiles, make_profile("New", "999999999999")])
+    store.save(
+        [*loaded.profiles, make_profile("New", account_id="999999999999", color=None, region=None)]
+    )
     document = json.loads((tmp_path / FILE_NAME).read_text())
     assert document["window"] == {"width": 900}
     assert document["profiles"][0]["team"] == "payments"
@@ -168,7 +171,7 @@ def test_config_directory_that_is_really_a_file(tmp_path: Path) -> None:
     result = store.load()
     assert result.profiles == ()
     with pytest.raises(ProfileFileError) as info:
-        store.save([make_profile()])
+        store.save([make_profile(color=None, region=None)])
     assert "Traceback" not in str(info.value) and str(blocker) in str(info.value)
     StateStore(blocker).save(last_profile="Dev")
     assert blocker.read_bytes() == b"not a directory\n"
@@ -183,8 +186,8 @@ def newer_file(directory: Path) -> bytes:
         "version": 2,
         "layout": "something this version cannot know",
         "profiles": [
-            {**make_profile().to_dict(), "new_field": {"nested": True}},
-            make_profile("Prod", "444444444444").to_dict(),
+            {**make_profile(color=None, region=None).to_dict(), "new_field": {"nested": True}},
+            make_profile("Prod", account_id="444444444444", color=None, region=None).to_dict(),
         ],
     }
     raw = json.dumps(document, indent=4).encode()  # not the app's own formatting
@@ -201,7 +204,7 @@ def test_newer_version_with_valid_profiles_is_never_rewritten(tmp_path: Path) ->
     assert result.profiles == ()
     assert "newer xacct" in result.problems[0] and "version 2" in result.problems[0]
     with pytest.raises(ProfileFileError, match="left untouched"):
-        store.save([make_profile()])
+        store.save([make_profile(color=None, region=None)])
     with pytest.raises(ProfileFileError):
         store.save([])
     assert_untouched(tmp_path, raw)
@@ -262,11 +265,13 @@ def test_failed_write_leaves_the_old_file_and_no_temp_file(
     profiles = store.load().profiles
     monkeypatch.setattr(os, target, failing(exc))
     with pytest.raises(expected):
-        store.save([*profiles, make_profile("New", "999999999999")])
+        store.save(
+            [*profiles, make_profile("New", account_id="999999999999", color=None, region=None)]
+        )
     monkeypatch.undo()
     assert_untouched(tmp_path, full_file)
     # The store is still usable: the next save (disk space back) works.
-    store.save([*profiles, make_profile("New", "999999999999")])
+    store.save([*profiles, make_profile("New", account_id="999999999999", color=None, region=None)])
     assert [p.name for p in ProfileStore(tmp_path).load().profiles] == ["Dev", "Prod", "New"]
     assert listing(tmp_path) == [FILE_NAME]
 
@@ -303,6 +308,8 @@ def test_write_failing_mid_file_leaves_no_partial_file(
     profiles = store.load().profiles
     monkeypatch.setattr(os, "fdopen", half_fdopen)
     with pytest.raises(ProfileFileError, match="No space left"):
-        store.save([*profiles, make_profile("New", "999999999999")])
+        store.save(
+            [*profiles, make_profile("New", account_id="999999999999", color=None, region=None)]
+        )
     monkeypatch.undo()
     assert_untouched(tmp_path, full_file)

@@ -1,52 +1,32 @@
 """The AWS side of the app: assume a profile's role and list the account's buckets.
 
-Cost matters here (DESIGN.md §3): a fresh ``boto3.Session`` plus clients per
-switch costs ~340 ms on loopback, while one botocore session kept for the app's
-life with a client per set of credentials costs ~30 ms. So :class:`AwsService`
-keeps one botocore session per *source profile* (all sharing the base
-session's model loader), caches an STS client per source and region, and keeps
-each role's temporary credentials in memory until shortly before they expire.
-
-Credentials never leave memory: nothing here writes a cache file or touches
-``os.environ``.
+:class:`AwsService` is what the rest of the app talks to. It builds on
+:class:`~.sessions.RoleSessions` (assuming roles, caching their credentials)
+and :class:`~.aws_clients.BotocoreClients` (botocore sessions and clients,
+made once); this module adds the bucket list and the whole switch. See "The
+path of one switch" in docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-import botocore.session
-from botocore.config import Config
-from botocore.exceptions import ProfileNotFound
-
-from .errors import AwsContext, AwsError, Operation, to_user_error
-from .profiles import CHAINED_MAX_DURATION, RoleProfile, check_mfa_code
-
-if TYPE_CHECKING:
-    from .keys import KeyCredentials, SignInKey
+from .aws_clients import BotocoreClients
+from .credentials import Clock, RoleSession, utc_now
+from .errors import AwsError, Cancelled, to_user_error
+from .profiles import RoleProfile
+from .sessions import KeySource, RoleSessions, session_key
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-DEFAULT_REGION = "us-east-1"
 # ListBuckets returns at most 10,000 a page; asking for that page size makes both
 # real AWS (ContinuationToken) and emulators that ignore tokens return everything.
 LIST_BUCKETS_PAGE_SIZE = 10_000
-# Reuse a role's credentials until this long before they expire (capped at a
-# quarter of the session's lifetime so short sessions are still reused).
-REFRESH_MARGIN = timedelta(minutes=15)
-# How long one MFA code unlocks a source (GetSessionToken); AWS allows up to 36 h.
-MFA_SESSION_SECONDS = 12 * 3600
 _EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException"})
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)  # 100,000 of them: one GC-tracked object each, not two
@@ -54,22 +34,6 @@ class Bucket:
     name: str
     created: datetime  # timezone-aware
     region: str | None = None
-
-
-@dataclass(frozen=True)
-class RoleSession:
-    """Temporary credentials of one assumed role; kept in memory only."""
-
-    access_key_id: str
-    secret_access_key: str = field(repr=False)
-    session_token: str = field(repr=False)
-    expiration: datetime
-    issued: datetime
-    assumed_role_arn: str
-
-    def reusable_at(self, now: datetime, margin: timedelta = REFRESH_MARGIN) -> bool:
-        lifetime = self.expiration - self.issued
-        return self.expiration - now > min(margin, lifetime / 4)
 
 
 @dataclass(frozen=True)
@@ -83,54 +47,7 @@ class SwitchResult:
     notes: tuple[str, ...] = ()
 
 
-class MfaCodeRequired(AwsError):
-    """The profile has an MFA serial and no code was given; ask the user for one."""
-
-    def __init__(self, serial: str) -> None:
-        super().__init__(f"Enter the 6-digit code of MFA device {serial}.", "MfaCodeRequired")
-        self.serial = serial
-
-
-class Cancelled(Exception):
-    """The caller no longer wants this result (a newer switch started)."""
-
-
-class KeySource(Protocol):
-    """Where sign-in keys come from (the keyring-backed :class:`~.keys.KeyVault`)."""
-
-    def get(self, name: str) -> SignInKey | None: ...
-
-    def credentials(self, name: str) -> KeyCredentials: ...
-
-
-def _session_key(profile: RoleProfile) -> tuple[Any, ...]:
-    return (
-        profile.role_arn,
-        profile.source_kind,
-        profile.source_profile,
-        profile.source_key,
-        profile.source_role,
-        profile.external_id,
-        profile.effective_session_name,
-        profile.source_identity,
-        profile.duration_seconds,
-        profile.region,
-        profile.mfa_serial,
-    )
-
-
-@dataclass(frozen=True)
-class _Caller:
-    """Whose credentials call STS for a profile, and how to reach them."""
-
-    identity: tuple[Any, ...]  # names the credentials, for caching clients and MFA sessions
-    session: botocore.session.Session  # supplies config (region) and creates clients
-    credentials: RoleSession | None  # explicit credentials, or None for the session's own
-    kind: str  # "profile", "key" or "role"
-    mfa_serial: str | None
-
-
-class AwsService:
+class AwsService(RoleSessions):
     """Assume roles and list buckets; safe to call from one worker thread at a time
     while the GUI thread reads the cache."""
 
@@ -146,333 +63,30 @@ class AwsService:
         max_attempts: int = 3,
         keys: KeySource | None = None,
     ) -> None:
-        self._endpoint_url = endpoint_url
-        self._keys = keys
-        self._config_file = config_file
-        self._credentials_file = credentials_file
-        self._clock = clock
-        self._client_config = Config(
+        clients = BotocoreClients(
+            endpoint_url=endpoint_url,
+            config_file=config_file,
+            credentials_file=credentials_file,
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
-            retries={"mode": "standard", "total_max_attempts": max_attempts},
+            max_attempts=max_attempts,
         )
-        self._lock = threading.RLock()
-        self._base = self._new_session(None)
-        self._sources: dict[str, botocore.session.Session] = {}
-        self._sts_clients: dict[tuple[Any, ...], Any] = {}
-        self._mfa_sessions: dict[tuple[Any, ...], RoleSession] = {}
-        self._role_sessions: dict[tuple[Any, ...], RoleSession] = {}
+        super().__init__(clients, clock=clock, keys=keys)
         self._s3_clients: dict[tuple[Any, ...], tuple[RoleSession, Any]] = {}
-
-    # --- sessions and clients ---
-
-    def _new_session(self, profile: str | None) -> botocore.session.Session:
-        session = botocore.session.Session(profile=profile)
-        if self._config_file:
-            session.set_config_variable("config_file", self._config_file)
-        if self._credentials_file:
-            session.set_config_variable("credentials_file", self._credentials_file)
-        if hasattr(self, "_base"):
-            # Share the parsed service models: loading them is the costly part.
-            session.register_component("data_loader", self._base.get_component("data_loader"))
-        return session
-
-    def _config_session(self, profile: RoleProfile) -> botocore.session.Session:
-        """The session whose config (region, endpoints) applies to ``profile``'s calls.
-
-        Keys and parent roles carry their own credentials, so only an AWS CLI source
-        needs its named profile; the others use the base session (default config).
-        """
-        if profile.source_kind == "profile":
-            return self._source_session(profile.source_profile)
-        return self._base
-
-    def _source_session(self, source_profile: str) -> botocore.session.Session:
-        with self._lock:
-            session = self._sources.get(source_profile)
-            if session is None:
-                session = self._new_session(source_profile)
-                self._sources[source_profile] = session
-            return session
 
     def config_files(self) -> tuple[str, ...]:
         """The AWS config and credentials files botocore reads (for error messages)."""
-        import os
-
-        return tuple(
-            os.path.expanduser(str(self._base.get_config_variable(name)))
-            for name in ("config_file", "credentials_file")
-        )
+        return self._clients.config_files()
 
     def aws_profile_names(self) -> list[str]:
         """Profiles found in the AWS config and credentials files, sorted."""
-        try:
-            return sorted(self._base.available_profiles)
-        except Exception:  # a malformed config file must not break the dialog
-            log.warning("could not read the AWS config files", exc_info=True)
-            return []
-
-    def _region_for(self, profile: RoleProfile, source: botocore.session.Session) -> str:
-        if profile.region:
-            return profile.region
-        try:
-            configured = source.get_config_variable("region")
-        except ProfileNotFound:
-            configured = None
-        return str(configured) if configured else DEFAULT_REGION
-
-    def _client(
-        self,
-        session: botocore.session.Session,
-        service: str,
-        region: str,
-        role: RoleSession | None = None,
-    ) -> Any:
-        """A client signed by ``role`` (or by the session's own credentials)."""
-        with self._lock:  # botocore's client creation is not documented as thread-safe
-            return session.create_client(
-                service,
-                region_name=region,
-                endpoint_url=self._endpoint_url,
-                config=self._client_config,
-                aws_access_key_id=role.access_key_id if role else None,
-                aws_secret_access_key=role.secret_access_key if role else None,
-                aws_session_token=role.session_token if role else None,
-            )
-
-    def _sts_client(self, source_profile: str, region: str) -> Any:
-        """The STS client signed by an AWS CLI profile's own credentials."""
-        return self._sts_client_for(
-            _Caller(
-                ("profile", source_profile),
-                self._source_session(source_profile),
-                None,
-                "profile",
-                None,
-            ),
-            region,
-        )
-
-    def _sts_client_for(
-        self, caller: _Caller, region: str, creds: RoleSession | None = None
-    ) -> Any:
-        signer = creds or caller.credentials
-        key = (caller.identity, region, signer.access_key_id if signer else None)
-        with self._lock:
-            client = self._sts_clients.get(key)
-        if client is None:
-            client = self._client(caller.session, "sts", region, signer)
-            with self._lock:
-                self._sts_clients[key] = client
-        return client
-
-    def _caller(self, profile: RoleProfile, via: RoleSession | None) -> _Caller:
-        """Who assumes ``profile``: a CLI profile, a stored sign-in key, or a parent role."""
-        if profile.source_kind == "role":
-            if via is None:
-                raise AwsError(
-                    f"The source role {profile.source_role!r} of {profile.name!r} is missing.",
-                    "SourceRoleMissing",
-                )
-            return _Caller(("role", via.assumed_role_arn), self._base, via, "role", None)
-        if profile.source_kind == "key":
-            return self._key_caller(profile)
-        session = self._source_session(profile.source_profile)
-        return _Caller(
-            ("profile", profile.source_profile), session, None, "profile", profile.mfa_serial
-        )
-
-    def _key_caller(self, profile: RoleProfile) -> _Caller:
-        from .keys import SignInKeyError
-
-        name = str(profile.source_key)
-        key = self._keys.get(name) if self._keys is not None else None
-        if self._keys is None or key is None:
-            raise AwsError(
-                f"The sign-in key {name!r} used by {profile.name!r} is not stored in the app. "
-                "Add it under Sign-in keys.",
-                "SignInKeyMissing",
-            )
-        try:
-            creds = self._keys.credentials(name)
-        except SignInKeyError as exc:
-            raise AwsError(str(exc), "SignInKeyMissing") from None
-        static = RoleSession(
-            access_key_id=creds.access_key_id,
-            secret_access_key=creds.secret_access_key,
-            session_token="",
-            expiration=datetime.max.replace(tzinfo=timezone.utc),
-            issued=datetime.min.replace(tzinfo=timezone.utc),
-            assumed_role_arn=f"sign-in key {name}",
-        )
-        return _Caller(
-            ("key", name, creds.access_key_id),
-            self._base,
-            static,
-            "key",
-            profile.mfa_serial or key.mfa_serial,
-        )
-
-    def _context(self, profile: RoleProfile) -> AwsContext:
-        return AwsContext(
-            role_arn=profile.role_arn,
-            source_profile=profile.source_profile,
-            # The region the call really went to, so the message names the right one.
-            region=self._region_for(profile, self._config_session(profile)),
-            config_files=self.config_files(),
-            mfa=bool(profile.mfa_serial)
-            or (profile.source_kind == "key" and self._key_has_mfa(profile)),
-        )
-
-    def _key_has_mfa(self, profile: RoleProfile) -> bool:
-        key = self._keys.get(str(profile.source_key)) if self._keys is not None else None
-        return key is not None and key.mfa_serial is not None
-
-    def _fail(self, exc: BaseException, op: Operation, profile: RoleProfile) -> AwsError:
-        error = to_user_error(exc, op, self._context(profile))
-        log.info("%s failed for profile %r: %s", op, profile.name, error.code)
-        return error
-
-    # --- role sessions ---
-
-    def cached_session(self, profile: RoleProfile) -> RoleSession | None:
-        """The profile's credentials if they are still good to use, else None."""
-        with self._lock:
-            session = self._role_sessions.get(_session_key(profile))
-        if session is not None and session.reusable_at(self._clock()):
-            return session
-        return None
+        return self._clients.aws_profile_names()
 
     def forget(self, profile: RoleProfile) -> None:
+        """Drop the profile's cached session and the S3 client signed by it."""
+        super().forget(profile)
         with self._lock:
-            self._role_sessions.pop(_session_key(profile), None)
-            self._s3_clients.pop(_session_key(profile), None)
-
-    def forget_mfa_sessions(self) -> None:
-        """Drop every MFA session (the next switch asks for a new code)."""
-        with self._lock:
-            self._mfa_sessions.clear()
-
-    def _mfa_session(
-        self, caller: _Caller, serial: str, mfa_code: str | None, profile: RoleProfile, region: str
-    ) -> RoleSession:
-        """One GetSessionToken per source and MFA device, reused by every role they unlock."""
-        key = (caller.identity, serial)
-        with self._lock:
-            cached = self._mfa_sessions.get(key)
-        if cached is not None and cached.reusable_at(self._clock()):
-            return cached
-        code = _checked_mfa_code(serial, mfa_code)
-        try:
-            response = self._sts_client_for(caller, region).get_session_token(
-                SerialNumber=serial, TokenCode=code, DurationSeconds=MFA_SESSION_SECONDS
-            )
-        except Exception as exc:
-            raise self._fail(exc, "assume", profile) from None
-        session = self._role_session(response["Credentials"], f"MFA session of {serial}")
-        with self._lock:
-            self._mfa_sessions[key] = session
-        log.info("opened an MFA session for device %s", serial)
-        return session
-
-    def _uses_long_term_keys(self, caller: _Caller) -> bool:
-        """GetSessionToken only accepts an IAM user's long-term keys."""
-        if caller.kind == "key":
-            return True
-        if caller.kind == "role":
-            return False
-        credentials = caller.session.get_credentials()
-        if credentials is None:
-            return False  # the AssumeRole call below reports the missing credentials
-        return not credentials.get_frozen_credentials().token
-
-    def _role_session(self, creds: dict[str, Any], arn: str) -> RoleSession:
-        return RoleSession(
-            access_key_id=creds["AccessKeyId"],
-            secret_access_key=creds["SecretAccessKey"],
-            session_token=creds["SessionToken"],
-            expiration=creds["Expiration"],
-            issued=self._clock(),
-            assumed_role_arn=arn,
-        )
-
-    def assume_role(
-        self,
-        profile: RoleProfile,
-        mfa_code: str | None = None,
-        via: RoleSession | None = None,
-        notes: list[str] | None = None,
-    ) -> RoleSession:
-        """Call STS AssumeRole for ``profile`` (always; see :meth:`session_for`).
-
-        ``via`` is the parent role's session when the profile's source is another
-        saved role (role chaining).
-        """
-        params: dict[str, Any] = {
-            "RoleArn": profile.role_arn,
-            "RoleSessionName": profile.effective_session_name,
-        }
-        if profile.external_id:
-            params["ExternalId"] = profile.external_id
-        if profile.source_identity:
-            params["SourceIdentity"] = profile.source_identity
-        duration = profile.duration_seconds
-        if via is not None and duration and duration > CHAINED_MAX_DURATION:
-            duration = CHAINED_MAX_DURATION
-            if notes is not None:
-                notes.append(
-                    f"{profile.name}: asked for {profile.duration_seconds} s, but a role assumed "
-                    "from another role lasts at most 1 hour (AWS limit), so 3600 s was used."
-                )
-        if duration:
-            params["DurationSeconds"] = duration
-        try:
-            caller = self._caller(profile, via)
-            region = self._region_for(profile, caller.session)
-            signer: RoleSession | None = None
-            if caller.mfa_serial and self._uses_long_term_keys(caller):
-                signer = self._mfa_session(caller, caller.mfa_serial, mfa_code, profile, region)
-            elif caller.mfa_serial:
-                # Temporary source credentials cannot open an MFA session: the code
-                # goes with this AssumeRole instead (one code per role).
-                params["SerialNumber"] = caller.mfa_serial
-                params["TokenCode"] = _checked_mfa_code(caller.mfa_serial, mfa_code)
-            response = self._sts_client_for(caller, region, signer).assume_role(**params)
-        except AwsError:
-            raise
-        except Exception as exc:
-            raise self._fail(exc, "assume", profile) from None
-        session = self._role_session(response["Credentials"], response["AssumedRoleUser"]["Arn"])
-        with self._lock:
-            self._role_sessions[_session_key(profile)] = session
-        log.info("assumed %s as %s", profile.role_arn, session.assumed_role_arn)
-        return session
-
-    def session_for(
-        self,
-        profile: RoleProfile,
-        mfa_code: str | None = None,
-        chain: tuple[RoleProfile, ...] = (),
-        notes: list[str] | None = None,
-    ) -> tuple[RoleSession, bool]:
-        """Cached credentials when still valid, else a fresh AssumeRole.
-
-        ``chain`` lists the profile's source roles, nearest first, when its source is
-        another saved role. Returns the session and whether it was reused.
-        """
-        cached = self.cached_session(profile)
-        if cached is not None:
-            return cached, True
-        via = None
-        if profile.source_kind == "role":
-            if not chain:
-                raise AwsError(
-                    f"The source role {profile.source_role!r} of {profile.name!r} is not a "
-                    "saved profile.",
-                    "SourceRoleMissing",
-                )
-            via, _ = self.session_for(chain[0], mfa_code, chain[1:], notes)
-        return self.assume_role(profile, mfa_code, via, notes), False
+            self._s3_clients.pop(session_key(profile), None)
 
     def role_client(
         self,
@@ -490,21 +104,23 @@ class AwsService:
         botocore clients are thread-safe: one may serve several worker threads.
         """
         session, _ = self.session_for(profile, mfa_code, chain)
-        config = self._config_session(profile)
-        return self._client(
-            config, service_name, region or self._region_for(profile, config), session
+        config = self._clients.config_session(profile)
+        return self._clients.client(
+            config, service_name, region or self._clients.region_for(profile, config), session
         )
 
     # --- buckets ---
 
     def _s3_client(self, profile: RoleProfile, session: RoleSession) -> Any:
-        key = _session_key(profile)
+        key = session_key(profile)
         with self._lock:
             entry = self._s3_clients.get(key)
         if entry is not None and entry[0] is session:
             return entry[1]
-        source = self._config_session(profile)
-        client = self._client(source, "s3", self._region_for(profile, source), session)
+        source = self._clients.config_session(profile)
+        client = self._clients.client(
+            source, "s3", self._clients.region_for(profile, source), session
+        )
         with self._lock:
             self._s3_clients[key] = (session, client)
         return client
@@ -573,16 +189,6 @@ class AwsService:
             reused_session=reused,
             notes=tuple(notes),
         )
-
-
-def _checked_mfa_code(serial: str, code: str | None) -> str:
-    """The code, once it is known to be 6 digits; no network call happens before this."""
-    if code is None:
-        raise MfaCodeRequired(serial)
-    problem = check_mfa_code(code)
-    if problem:
-        raise AwsError(problem, "InvalidMfaCode")
-    return code
 
 
 def _expired_error() -> Exception:

@@ -22,13 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import AwsContext, AwsError, to_user_error
-from .profiles import (
-    RoleProfile,
-    check_account_id,
-    check_color,
-    check_role_name,
-    split_role_name,
-)
+from .profiles import RoleProfile
+from .validation import check_account_id, check_color, check_role_name, split_role_name
 
 if TYPE_CHECKING:
     from .aws import AwsService

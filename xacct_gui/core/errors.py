@@ -1,11 +1,26 @@
-"""Turn botocore exceptions into sentences a user can act on.
+"""Every error the app raises on purpose, and the one mapping from botocore's.
 
-Every failure the app shows goes through :func:`to_user_error`, so no
-traceback or raw error code ever reaches the window or the terminal.
+All of them derive from :class:`XacctError`: ``str()`` is the sentence a user
+reads and ``code`` a stable name for logs and tests. The groups:
+
+* :class:`AwsError` (with :class:`MfaCodeRequired`): an AWS call failed or
+  cannot start; ``code`` is AWS's error code or the botocore exception's name.
+* :class:`LocalFileError`: a file on this computer cannot be read or written
+  (:class:`ProfileFileError`, :class:`ImportSourceError`,
+  :class:`ConfigWriteError`).
+* :class:`ProfileError`: a profile's fields are invalid.
+* :class:`SignInKeyError`, :class:`FederationError`, :class:`ExportError`:
+  sign-in keys, the console link and the shell exports.
+* :class:`Cancelled`: a newer request made this one pointless.
+
+Every failure of a botocore call goes through :func:`to_user_error`, so no
+traceback or raw error code ever reaches the window or the terminal. See
+"Errors" in docs/architecture.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,11 +44,116 @@ Operation = Literal["assume", "list"]
 
 
 class XacctError(Exception):
-    """An error whose ``str()`` is the message a user reads."""
+    """An error whose ``str()`` is the message a user reads.
+
+    ``code`` names the kind of failure: the class's own name unless the error
+    is given one (AWS's error code, for instance).
+    """
+
+    code: str = "XacctError"
+
+    def __init__(self, message: str = "", code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
 
 
-class ProfileFileError(XacctError):
+# --- AWS ---
+
+
+class AwsError(XacctError):
+    """A failed AWS call; ``code`` is AWS's error code (or the exception's name)."""
+
+    code = "AwsError"
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, code)
+
+
+class MfaCodeRequired(AwsError):
+    """The profile has an MFA serial and no code was given; ask the user for one."""
+
+    code = "MfaCodeRequired"
+
+    def __init__(self, serial: str) -> None:
+        super().__init__(f"Enter the 6-digit code of MFA device {serial}.", "MfaCodeRequired")
+        self.serial = serial
+
+
+# --- files on this computer ---
+
+
+class LocalFileError(XacctError):
+    """A file on this computer cannot be read or written."""
+
+    code = "LocalFileError"
+
+
+class ProfileFileError(LocalFileError):
     """The profile file cannot be read or written."""
+
+    code = "ProfileFileError"
+
+
+class ImportSourceError(LocalFileError):
+    """A file to import cannot be read."""
+
+    code = "ImportSourceError"
+
+
+class ConfigWriteError(LocalFileError):
+    """The AWS config file cannot be written."""
+
+    code = "ConfigWriteError"
+
+
+# --- what the user entered or stored ---
+
+
+class ProfileError(XacctError, ValueError):
+    """A profile's fields are invalid; ``errors`` maps field name to message.
+
+    Also a ``ValueError``, so code that catches bad input as one still catches it.
+    """
+
+    code = "ProfileError"
+
+    def __init__(self, errors: Mapping[str, str], name: str = "") -> None:
+        self.errors = dict(errors)
+        self.name = name
+        detail = "; ".join(f"{key}: {msg}" for key, msg in self.errors.items())
+        prefix = f"Profile {name!r}: " if name else ""
+        super().__init__(prefix + detail)
+
+
+class SignInKeyError(XacctError):
+    """A sign-in key could not be stored, found or removed."""
+
+    code = "SignInKeyError"
+
+
+class FederationError(XacctError):
+    """The console link could not be made; ``code`` says why, for tests."""
+
+    code = "FederationError"
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, code)
+
+
+class ExportError(XacctError):
+    """The credentials cannot be written safely for that shell."""
+
+    code = "ExportError"
+
+
+# --- flow ---
+
+
+class Cancelled(XacctError):
+    """The caller no longer wants this result (a newer switch started)."""
+
+    code = "Cancelled"
 
 
 @dataclass(frozen=True)
@@ -45,14 +165,6 @@ class AwsContext:
     region: str = ""
     config_files: tuple[str, ...] = ()
     mfa: bool = False
-
-
-class AwsError(XacctError):
-    """A failed AWS call; ``code`` is AWS's error code (or the exception's name)."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _files(ctx: AwsContext) -> str:

@@ -6,7 +6,8 @@ Two ways out of the app, both explicit user actions:
   ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN`` (and the
   region), quoted so each shell reads the values back byte for byte;
 * ``credential_process_json``: the JSON document an AWS CLI profile's
-  ``credential_process`` must print (``xacct-gui --credential-process NAME``).
+  ``credential_process`` must print (``xacct-gui --credential-process NAME``,
+  run by :mod:`xacct_gui.cli`).
 
 Nothing here writes a file or touches ``os.environ``: the text goes to stdout
 or to the clipboard (through the GUI's clipboard guard), nowhere else.
@@ -15,15 +16,16 @@ or to the clipboard (through the GUI's clipboard guard), nowhere else.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import IO, TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal
 
-from .errors import XacctError
-from .profiles import ProfileError, RoleProfile, check_region, resolve_chain
+from .errors import ExportError
+from .profiles import RoleProfile
+from .validation import check_region
 
 if TYPE_CHECKING:
-    from .aws import AwsService, RoleSession
+    from .aws import AwsService
+    from .credentials import RoleSession
 
 Shell = Literal["bash", "powershell", "cmd"]
 # What a menu shows for each shell, in the order it shows them.
@@ -40,10 +42,6 @@ _POWERSHELL_QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
 # value, % and ! expand variables), and cmd has no escape for them that works
 # both typed at the prompt and in a batch file.
 _CMD_UNSAFE = ('"', "%", "!")
-
-
-class ExportError(XacctError):
-    """The credentials cannot be written safely for that shell."""
 
 
 def _iso8601(moment: datetime) -> str:
@@ -158,63 +156,3 @@ def exports_for(
     banner ("Dev @ 222222222222"). Raises ``XacctError`` subclasses only."""
     session, _ = service.session_for(profile, mfa_code, chain)
     return env_exports(session, shell, region=profile.region, label=profile.banner_text)
-
-
-# --- xacct-gui --credential-process NAME ---
-
-
-def _find(profiles: Sequence[RoleProfile], name: str) -> RoleProfile | None:
-    exact = next((p for p in profiles if p.name == name), None)
-    if exact is not None:
-        return exact
-    return next((p for p in profiles if p.name.casefold() == name.casefold()), None)
-
-
-def run_credential_process(
-    service: AwsService,
-    profiles: Sequence[RoleProfile],
-    name: str,
-    *,
-    out: IO[str],
-    err: IO[str],
-    where: str,
-) -> int:
-    """Print profile ``name``'s credentials as ``credential_process`` JSON; 0 or 1.
-
-    Any failure is one line on ``err``: botocore shows the command's stderr to
-    the user of the AWS CLI, and a traceback there would help nobody.
-    """
-    from .aws import MfaCodeRequired  # imports botocore: only on this path
-
-    profile = _find(profiles, name)
-    if profile is None:
-        known = ", ".join(p.name for p in profiles) or "none"
-        print(f"error: no role profile named {name!r} in {where} (known: {known})", file=err)
-        return 1
-    try:
-        chain = resolve_chain(profile, profiles)
-    except ProfileError as exc:
-        print(f"error: {_one_line(str(exc))}", file=err)
-        return 1
-    try:
-        # Without a code, an MFA profile fails here before any request is sent.
-        session, _ = service.session_for(profile, None, chain)
-    except MfaCodeRequired as exc:
-        print(
-            f"error: profile {profile.name!r} needs a code from MFA device {exc.serial}, and "
-            "a credential_process cannot ask for one; use a profile without MFA",
-            file=err,
-        )
-        return 1
-    except XacctError as exc:
-        print(f"error: {profile.name}: {_one_line(str(exc))}", file=err)
-        return 1
-    except Exception as exc:  # still one line, never a traceback in the CLI's output
-        print(f"error: {profile.name}: unexpected {type(exc).__name__}", file=err)
-        return 1
-    print(credential_process_json(session), file=out)
-    return 0
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -26,11 +26,12 @@ import urllib.request
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .errors import XacctError
-from .profiles import check_region
+from .errors import FederationError
+from .validation import check_region
 
 if TYPE_CHECKING:
-    from .aws import AwsService, RoleSession
+    from .aws import AwsService
+    from .credentials import RoleSession
     from .profiles import RoleProfile
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,6 @@ _CONSOLE_HOSTS: dict[str, str] = {
 STATIC_KEYS_MESSAGE = (
     "Keys of an IAM user cannot be federated directly: the console sign-in needs a role session."
 )
-
-
-class FederationError(XacctError):
-    """The console link could not be made; ``str()`` is for the user, ``code`` for tests."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def federation_base(partition: str = "aws") -> str:

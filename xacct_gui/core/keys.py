@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import XacctError
-from .profiles import check_display_name, check_mfa_serial
+from .errors import SignInKeyError
 from .store import write_atomically
+from .validation import check_display_name, check_mfa_serial
 
 KEYRING_SERVICE = "xacct-gui"
 INDEX_FILE_NAME = "sign-in-keys.json"
@@ -40,10 +40,6 @@ _UNSAFE_BACKENDS = {
     "keyrings.alt.file.EncryptedKeyring": "the only keyring available is a file that needs "
     "its own password on every start",
 }
-
-
-class SignInKeyError(XacctError):
-    """A sign-in key could not be stored, found or removed (message for the user)."""
 
 
 @dataclass(frozen=True)

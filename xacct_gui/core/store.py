@@ -1,6 +1,6 @@
 """Load and save ``profiles.json`` without ever losing what the user wrote.
 
-Rules (DESIGN.md §2, issue "The app…" item 7):
+Rules (see "Files on disk" in docs/architecture.md):
 
 * writes are atomic: a temp file in the same directory, fsync, ``os.replace``;
 * a file that cannot be read or parsed, or whose version is newer than this
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ProfileFileError
-from .profiles import ProfileError, RoleProfile
+from .errors import ProfileError, ProfileFileError
+from .profiles import RoleProfile
 
 FILE_NAME = "profiles.json"
 STATE_FILE_NAME = "state.json"

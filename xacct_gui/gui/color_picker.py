@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xacct_gui.core.profiles import CONSOLE_COLORS, check_color, color_hex, text_color_for
+from xacct_gui.core.colors import CONSOLE_COLORS, color_hex, text_color_for
+from xacct_gui.core.validation import check_color
 from xacct_gui.gui.widgets.swatches import border_for, swatch_icon
 
 # swatch_icon is imported from here by the tray; its home is widgets.swatches.

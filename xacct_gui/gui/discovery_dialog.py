@@ -37,7 +37,8 @@ from xacct_gui.core.discovery import (
     Source,
     build_candidates,
 )
-from xacct_gui.core.profiles import RoleProfile, check_role_name
+from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.validation import check_role_name
 from xacct_gui.gui.discovery_rules import ColorRulesEditor
 from xacct_gui.gui.item_roles import ACCOUNT_ID_ROLE
 from xacct_gui.gui.widgets.buttons import ok_cancel_buttons

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.colors import CONSOLE_COLORS
 from xacct_gui.core.discovery import DEFAULT_RULES, FALLBACK_COLOR, ColorRule
-from xacct_gui.core.profiles import CONSOLE_COLORS, check_color
+from xacct_gui.core.validation import check_color
 from xacct_gui.gui.widgets.buttons import side_button
 from xacct_gui.gui.widgets.swatches import swatch_icon
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.errors import ConfigWriteError
 from xacct_gui.core.exporters import (
-    ConfigWriteError,
     ConfigWritePlan,
     ExportFormat,
     ExportResult,

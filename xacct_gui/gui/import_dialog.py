@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.errors import ImportSourceError
 from xacct_gui.core.importers import (
     ImportItem,
-    ImportSourceError,
     apply_import,
     default_aws_config_path,
     preview_aws_config,

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey, SignInKeyError
+from xacct_gui.core.errors import SignInKeyError
+from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
 from xacct_gui.gui.item_roles import KEY_NAME_ROLE
 from xacct_gui.gui.key_editor import NO_FILE_TEXT, KeyEditDialog
 from xacct_gui.gui.widgets.buttons import close_button_box, side_button

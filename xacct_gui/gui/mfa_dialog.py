@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xacct_gui.core.profiles import check_mfa_code
+from xacct_gui.core.validation import check_mfa_code
 from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
 from xacct_gui.gui.widgets.fonts import monospace_font
 

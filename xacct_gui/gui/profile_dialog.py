@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.errors import ProfileError
 from xacct_gui.core.profiles import (
-    CHAINED_MAX_DURATION,
-    ProfileError,
     RoleProfile,
     check_role_arn,
     default_session_name,
 )
+from xacct_gui.core.validation import CHAINED_MAX_DURATION
 from xacct_gui.gui.color_picker import ColorPicker
 from xacct_gui.gui.profile_fields import (
     BannerPreview,

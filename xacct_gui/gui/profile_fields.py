@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QToolButton, QWidget
 
-from xacct_gui.core.profiles import MAX_DURATION, MIN_DURATION, color_hex, text_color_for
+from xacct_gui.core.colors import color_hex, text_color_for
+from xacct_gui.core.validation import MAX_DURATION, MIN_DURATION
 from xacct_gui.gui.widgets.form_fields import editable_combo
 
 # Offered in the region list; any other region can be typed.

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from xacct_gui.core.profiles import check_role_arn, validate_fields
+from xacct_gui.core.profiles import check_role_arn, parse_role_arn
+from xacct_gui.core.validation import validate_fields
 
 
 def split_role_arn(arn: str) -> tuple[str, str]:
@@ -19,8 +20,8 @@ def split_role_arn(arn: str) -> tuple[str, str]:
     Call only with an ARN that ``check_role_arn`` accepted. The role keeps its
     path in the form the profile file stores it, ``team/ops/Admin``.
     """
-    _arn, _partition, _service, _region, account, resource = arn.split(":", 5)
-    return account, resource.removeprefix("role/")
+    parsed = parse_role_arn(arn)
+    return parsed.account_id, parsed.role_name
 
 
 def form_errors(values: Mapping[str, Any], taken: Iterable[str]) -> dict[str, str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from xacct_gui.core.profiles import RoleProfile, text_color_for
+from xacct_gui.core.colors import text_color_for
+from xacct_gui.core.profiles import RoleProfile
 
 NEUTRAL_BANNER = "#d5dbdb"  # the banner's colour while no role is selected
 

@@ -34,7 +34,7 @@ from PySide6.QtCore import QThread
 WORKER_THREAD_NAME = "aws-worker"
 # Each lookup is ~1-2 ms of Python (signing, parsing) under the GIL: eight at once kept
 # the GUI thread from the GIL for 55-140 ms at a time on a fast network; two keep it
-# under 25 ms (build_scripts/bench.py), at the cost of a slower fill on slow links.
+# under 25 ms (build_scripts/bench), at the cost of a slower fill on slow links.
 MAX_CONCURRENT_LOOKUPS = 2
 
 

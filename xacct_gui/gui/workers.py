@@ -126,14 +126,13 @@ class SwitchWorker(QObject):
         # What is alive now (modules, botocore's service models, Qt wrappers) lives as
         # long as the app. Freezing it keeps it out of every later full garbage
         # collection: those hold the GIL, whichever thread runs them, and so stalled the
-        # GUI thread for ~30 ms each with botocore loaded (build_scripts/bench.py).
+        # GUI thread for ~30 ms each with botocore loaded (build_scripts/bench).
         gc.freeze()
 
     @Slot(int, object)
     def run_job(self, job_id: int, job: AwsJob[object]) -> None:
         """Run ``job`` with the service; the outcome always comes back as one signal."""
-        from xacct_gui.core.aws import MfaCodeRequired
-        from xacct_gui.core.errors import XacctError
+        from xacct_gui.core.errors import MfaCodeRequired, XacctError
 
         try:
             result = job(self._get_service())
@@ -152,8 +151,13 @@ class SwitchWorker(QObject):
 
     @Slot(int, object)
     def switch(self, request_id: int, request: SwitchRequest) -> None:
-        from xacct_gui.core.aws import Cancelled, MfaCodeRequired
-        from xacct_gui.core.errors import AwsContext, XacctError, to_user_error
+        from xacct_gui.core.errors import (
+            AwsContext,
+            Cancelled,
+            MfaCodeRequired,
+            XacctError,
+            to_user_error,
+        )
 
         if not self._latest.is_current(request_id):
             return  # superseded before it started: do not touch AWS at all

@@ -18,7 +18,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
-from ..profiles import check_region
+from ..validation import check_region
 from .errors import StartUrlError
 from .models import SsoInstance
 

@@ -99,7 +99,7 @@ class BucketPanel(QWidget):
         header.setSectionResizeMode(COL_CREATED, QHeaderView.ResizeMode.ResizeToContents)
         # Size "Created" from the rows on screen: by default Qt measures up to 1,000 rows
         # (Python data() calls for every role of every row) after each reset and sort,
-        # which cost 60-140 ms per change with 10,000 buckets (build_scripts/bench.py).
+        # which cost 60-140 ms per change with 10,000 buckets (build_scripts/bench).
         header.setResizeContentsPrecision(0)
         header.setStretchLastSection(False)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -15,9 +15,10 @@ from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtWidgets import QMainWindow
 
 from xacct_gui.core.discovery import Account, ColorRule, Source, discover_accounts
+from xacct_gui.core.errors import ProfileError
 from xacct_gui.core.export_env import Shell, exports_for
 from xacct_gui.core.federation import bucket_destination, console_url_for
-from xacct_gui.core.profiles import ProfileError, RoleProfile
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.ui_state import DISCOVERY_RULES, UiState
 from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.clipboard_guard import ClipboardGuard

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Slot
 
-from xacct_gui.core.profiles import ProfileError, RoleProfile
+from xacct_gui.core.errors import ProfileError
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.main_window.book import ProfileBook
 from xacct_gui.gui.main_window.bucket_panel import BucketPanel

@@ -88,7 +88,6 @@ class MainWindow(QMainWindow):
             prompts=self.prompts,
             parent=self,
         )
-        self._regions = self.switching.regions  # build_scripts/bench.py looks for it
         self.profile_actions = ProfileActions(
             self,
             store=store,
@@ -312,8 +311,3 @@ class MainWindow(QMainWindow):
         self._controller.shutdown(wait_ms=CLOSE_WAIT_MS)
         self.role_jobs.clipboard_guard.clear_if_unchanged()  # the clipboard outlives the app
         super().closeEvent(event)
-
-    # Kept for tests and tools outside this package that reach the error banner.
-    @property
-    def _error_banner(self) -> MessageBanner:
-        return self.error_banner

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 
-from xacct_gui.core.profiles import color_hex
+from xacct_gui.core.colors import color_hex
 
 # How much darker than the fill the outline is (QColor.darker factor): enough
 # to keep pale console colours visible on a white window.

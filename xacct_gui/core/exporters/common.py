@@ -1,0 +1,46 @@
+"""What every export shares: its result, and names made unique."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+ExportFormat = Literal["esr", "aws-config"]
+REPEATED_DASHES_RE = re.compile(r"-{2,}")
+
+
+def unique_name(name: str, used: set[str]) -> str:
+    candidate, counter = name, 2
+    while candidate.casefold() in used:
+        candidate = f"{name}-{counter}"
+        counter += 1
+    used.add(candidate.casefold())
+    return candidate
+
+
+@dataclass(frozen=True)
+class ConfigBlock:
+    """One ``[profile NAME]`` section to write: ``values`` in :data:`CONFIG_KEYS` order."""
+
+    profile: str  # the app's profile name
+    cli_name: str  # the AWS CLI profile name it is written as
+    values: tuple[tuple[str, str], ...]
+
+    @property
+    def header(self) -> str:
+        return "default" if self.cli_name == "default" else f"profile {self.cli_name}"
+
+    def render(self, newline: str = "\n") -> str:
+        lines = [f"[{self.header}]", *(f"{key} = {value}" for key, value in self.values)]
+        return newline.join(lines) + newline
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    format: ExportFormat
+    text: str
+    exported: tuple[str, ...]  # profile names written
+    skipped: tuple[tuple[str, str], ...] = ()  # (profile name, why)
+    notes: tuple[str, ...] = ()  # things the user should know about the text
+    blocks: tuple[ConfigBlock, ...] = ()  # AWS config only

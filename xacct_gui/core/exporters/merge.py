@@ -1,0 +1,215 @@
+"""Lay exported ``[profile NAME]`` blocks over the text of an AWS config file.
+
+:func:`merge_config_text` updates a section of the same profile key by key
+(lines it does not manage, comments and spacing stay byte for byte), appends
+new profiles, and leaves every other byte of the file alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ..ini import (
+    Edit,
+    IniEntry,
+    IniSection,
+    apply_edits,
+    cli_profile_name,
+    dominant_newline,
+    line_ending,
+    parse_ini,
+    remove_entry,
+    replace_value,
+    split_lines,
+)
+from .aws_config import CONFIG_KEYS, CONFLICTING_KEYS, KEEP_WHEN_UNSET
+from .common import ConfigBlock
+
+SectionAction = Literal["add", "update", "unchanged", "skip"]
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """What merging does to one profile's section."""
+
+    cli_name: str
+    header: str
+    action: SectionAction
+    line: int | None = None  # the header's line in the existing file
+    set_keys: tuple[str, ...] = ()  # keys added or given a new value
+    removed_keys: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.action == "add":
+            return f"Add [{self.header}]"
+        if self.action == "skip":
+            return (
+                f"Leave [{self.header}] (line {self.line}) alone: it is not a role profile "
+                "(it holds keys, SSO or other settings), so the app's role profile of that "
+                "name is not written. Rename it in the app to export it."
+            )
+        if self.action == "unchanged":
+            return f"Keep [{self.header}] (line {self.line}): already up to date"
+        parts = []
+        if self.set_keys:
+            parts.append("set " + ", ".join(self.set_keys))
+        if self.removed_keys:
+            parts.append("remove " + ", ".join(self.removed_keys))
+        return f"Update [{self.header}] (line {self.line}): " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    original: str
+    text: str
+    changes: tuple[SectionChange, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    def sections(self, action: SectionAction) -> list[str]:
+        return [change.header for change in self.changes if change.action == action]
+
+    def describe(self) -> str:
+        lines = [change.describe() for change in self.changes]
+        lines.extend(self.warnings)
+        return "\n".join(lines)
+
+
+def _section_edits(
+    section: IniSection, lines: Sequence[str], block: ConfigBlock, newline: str
+) -> tuple[list[Edit], list[str], list[str]]:
+    found: dict[str, list[IniEntry]] = {}
+    for entry in section.entries:
+        found.setdefault(entry.key, []).append(entry)
+    wanted = dict(block.values)
+    edits: list[Edit] = []
+    set_keys: list[str] = []
+    removed: list[str] = []
+    replaced: set[int] = set()
+
+    to_insert: list[str] = []
+    for key in (*CONFIG_KEYS, *CONFLICTING_KEYS):
+        entries = found.get(key, [])
+        if key in wanted:
+            value = wanted[key]
+            if not entries:
+                to_insert.append(f"{key} = {value}")
+                set_keys.append(key)
+                continue
+            first = entries[0]
+            if first.value != value:
+                edits.append(replace_value(lines, first, value, newline))
+                replaced.update(range(first.first, first.last + 1))
+                set_keys.append(key)
+            for duplicate in entries[1:]:  # botocore refuses duplicate keys: keep one
+                edits.append(remove_entry(duplicate))
+                replaced.update(range(duplicate.first, duplicate.last + 1))
+                if key not in set_keys:
+                    set_keys.append(key)
+        elif entries and key not in KEEP_WHEN_UNSET:
+            for entry in entries:
+                edits.append(remove_entry(entry))
+                replaced.update(range(entry.first, entry.last + 1))
+            removed.append(key)
+    if to_insert:
+        anchor = section.content_end
+        own_newline = line_ending(lines[section.index]) or newline
+        prefix = [own_newline] if anchor not in replaced and not line_ending(lines[anchor]) else []
+        edits.append(
+            (anchor + 1, anchor + 1, [*prefix, *(f"{line}{own_newline}" for line in to_insert)])
+        )
+    return edits, set_keys, removed
+
+
+def merge_config_text(original: str, blocks: Sequence[ConfigBlock]) -> MergePlan:
+    """``original`` (an AWS config file's text) with ``blocks`` laid over it.
+
+    A section for the same profile (``[profile NAME]``, ``[profile "NAME"]`` or
+    ``[default]``; by the block's AWS CLI name, or by the app's own name when the
+    file already has a section for it) is updated in place: each key of
+    :data:`CONFIG_KEYS` is set or removed, ``credential_source`` and
+    ``web_identity_token_file`` are removed (botocore refuses them beside
+    ``source_profile``), and every other line —
+    other keys, ``s3 =`` sub-sections, comments, blank lines — stays as it was.
+    A region already there is kept when the profile has none. A section of that
+    name that is not a role profile (it has settings but no ``role_arn``: keys,
+    SSO…) is left alone and reported as ``skip``. A key whose value
+    does not change keeps its line byte for byte. Profiles without a section are
+    appended. Line endings follow the file's (CRLF stays CRLF).
+    """
+    document = parse_ini(original)
+    lines = list(document.lines)
+    newline = dominant_newline(original)
+    by_name: dict[str, list[IniSection]] = {}
+    for section in document.sections:
+        name = cli_profile_name(section.header)
+        if name is not None:
+            by_name.setdefault(name, []).append(section)
+    edits: list[Edit] = []
+    changes: list[SectionChange] = []
+    warnings: list[str] = []
+    appended: list[ConfigBlock] = []
+    # A profile the file already defines under the app's own name (e.g. a quoted
+    # [profile "Shared Services"]) is updated there rather than added again under
+    # its sanitised name; blocks that name it as their source follow.
+    renames = {
+        block.cli_name: block.profile
+        for block in blocks
+        if block.cli_name not in by_name and block.profile in by_name
+    }
+    for block in blocks:
+        if block.cli_name in renames:
+            block = ConfigBlock(block.profile, block.profile, block.values)
+        if any(key == "source_profile" and value in renames for key, value in block.values):
+            block = ConfigBlock(
+                block.profile,
+                block.cli_name,
+                tuple(
+                    (key, renames.get(value, value) if key == "source_profile" else value)
+                    for key, value in block.values
+                ),
+            )
+        sections = by_name.get(block.cli_name)
+        if not sections:
+            appended.append(block)
+            changes.append(SectionChange(block.cli_name, block.header, "add"))
+            continue
+        section = sections[0]
+        if len(sections) > 1:
+            others = ", ".join(str(s.line) for s in sections[1:])
+            warnings.append(
+                f"Profile {block.cli_name!r} is also defined at line {others}; only the section "
+                f"at line {section.line} is updated (the AWS CLI refuses duplicate sections)."
+            )
+        if section.entries and "role_arn" not in section.values():
+            # Writing role_arn into a profile that holds keys or SSO settings would
+            # turn every CLI command using it into an assume-role: never do that.
+            changes.append(SectionChange(block.cli_name, section.header, "skip", section.line))
+            continue
+        section_edits, set_keys, removed = _section_edits(section, lines, block, newline)
+        edits.extend(section_edits)
+        action: SectionAction = "update" if section_edits else "unchanged"
+        changes.append(
+            SectionChange(
+                block.cli_name,
+                section.header,
+                action,
+                section.line,
+                tuple(set_keys),
+                tuple(removed),
+            )
+        )
+    text = apply_edits(lines, edits)
+    if appended:
+        if text and not text.endswith(("\n", "\r")):
+            text += newline
+        last_lines = split_lines(text)
+        if last_lines and last_lines[-1].strip():
+            text += newline  # a blank line between the file and what is added
+        text += newline.join(block.render(newline) for block in appended)
+    return MergePlan(original, text, tuple(changes), tuple(warnings))
