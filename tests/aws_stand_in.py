@@ -33,6 +33,7 @@ class Recorded:
     action: str
     params: dict[str, str]
     signer: str  # access key ID in the Authorization header
+    connection: int = 0  # the client's port: requests on one kept-alive connection share it
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class StandIn:
     # once served (assign a new list to change it): it is rendered to XML only once.
     buckets: dict[str, Sequence[str | ListedBucket]] = field(default_factory=dict)
     page_limit: int = 10_000  # ListBuckets page size when asked for more, as AWS caps it
+    # False: answer ListBuckets as the moto emulator does, every bucket in one page and
+    # no ContinuationToken, whatever max-buckets asks for.
+    honour_max_buckets: bool = True
     # HTTP/1.1 keep-alive, as real endpoints serve botocore's connection pool; off by
     # default, so every request comes on a connection of its own.
     keep_alive: bool = False
@@ -102,7 +106,8 @@ class StandIn:
             def _answer(self, action: str, params: dict[str, str]) -> None:
                 auth = self.headers.get("Authorization", "")
                 signer = auth.split("Credential=")[1].split("/")[0] if "Credential=" in auth else ""
-                status, text = stand_in.handle(Recorded(action, params, signer))
+                port = int(self.client_address[1])
+                status, text = stand_in.handle(Recorded(action, params, signer, port))
                 data = text.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "text/xml")
@@ -164,6 +169,8 @@ class StandIn:
         if size < 1 or start < 0:
             return _error(400, "InvalidArgument", "bad max-buckets or continuation-token")
         listing = self._listing(account)
+        if not self.honour_max_buckets:
+            return 200, _buckets_xml(listing)
         end = start + size
         token = f"<ContinuationToken>{end}</ContinuationToken>" if end < len(listing) else ""
         return 200, _buckets_xml(listing[start:end], token)

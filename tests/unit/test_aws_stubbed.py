@@ -36,7 +36,7 @@ ROLE_ARN = "arn:aws:iam::222222222222:role/DeveloperAccess"
 MFA_SERIAL = "arn:aws:iam::111111111111:mfa/alice"
 KEY_1 = "ASIAFAKEFIRST00001"
 KEY_2 = "ASIAFAKESECOND0002"
-PAGE = 10_000  # ListBuckets' largest page, which the service must ask for
+PAGE = 1_000  # the ListBuckets page size the service asks for (short GIL holds per parse)
 
 
 class FakeClock:
@@ -128,7 +128,7 @@ class Stubs:
         return self._activate(self.service._sts_client(source_profile, region))
 
     def s3(self, profile: RoleProfile, session: RoleSession) -> Stubber:
-        # Internal: the S3 client list_buckets() will use, cached per RoleSession.
+        # Internal: the warm S3 client list_buckets() will use, signing as ``session``.
         return self._activate(self.service._s3_client(profile, session))
 
     def _activate(self, client: Any) -> Stubber:
@@ -657,33 +657,27 @@ def test_expired_token_from_s3_makes_switch_assume_again(
     sts.add_response("assume_role", assume_response(KEY_1), assume_params())
     sts.add_response("assume_role", assume_response(KEY_2), assume_params())
     stale, _ = service.session_for(profile)
-    old_s3 = stubs.s3(profile, stale)
-    old_s3.add_client_error("list_buckets", "ExpiredToken", "The provided token has expired.", 400)
-
-    # The S3 client for the new credentials is created inside switch(); stub it as it is
-    # made (internal again: Stubber needs the client object).
-    new_clients: list[tuple[str, Stubber]] = []
+    # One warm S3 client signs for every role session: the error, then the fresh list.
+    s3 = stubs.s3(profile, stale)
+    s3.add_client_error("list_buckets", "ExpiredToken", "The provided token has expired.", 400)
+    s3.add_response("list_buckets", list_page(bucket("fresh", 0)), {"MaxBuckets": PAGE})
+    signers: list[str] = []
     real_s3_client = service._s3_client
 
-    def stubbed_s3_client(p: RoleProfile, session: RoleSession) -> Any:
+    def recording_s3_client(p: RoleProfile, session: RoleSession) -> Any:
         client = real_s3_client(p, session)
-        if session is not stale:
-            stub = Stubber(client)
-            stub.add_response("list_buckets", list_page(bucket("fresh", 0)), {"MaxBuckets": PAGE})
-            stub.activate()
-            new_clients.append((session.access_key_id, stub))
+        signers.append(client._request_signer._credentials.get_frozen_credentials().access_key)
         return client
 
-    monkeypatch.setattr(service, "_s3_client", stubbed_s3_client)
+    monkeypatch.setattr(service, "_s3_client", recording_s3_client)
 
     result = service.switch(profile)
 
     assert [b.name for b in result.buckets] == ["fresh"]
     assert result.reused_session is False
-    assert [key for key, _ in new_clients] == [KEY_2]
-    new_clients[0][1].assert_no_pending_responses()
+    assert signers == [KEY_1, KEY_2]  # the second list call signs with the new session
+    s3.assert_no_pending_responses()
     sts.assert_no_pending_responses()
-    old_s3.assert_no_pending_responses()
     cached = service.cached_session(profile)
     assert cached is not None and cached.access_key_id == KEY_2
 

@@ -19,13 +19,16 @@ from .aws_clients import BotocoreClients
 from .credentials import Clock, RoleSession, utc_now
 from .errors import AwsError, Cancelled, to_user_error
 from .profiles import RoleProfile
-from .sessions import KeySource, RoleSessions, session_key
+from .sessions import KeySource, RoleSessions
 
 log = logging.getLogger(__name__)
 
-# ListBuckets returns at most 10,000 a page; asking for that page size makes both
-# real AWS (ContinuationToken) and emulators that ignore tokens return everything.
-LIST_BUCKETS_PAGE_SIZE = 10_000
+# ListBuckets returns up to 10,000 a page (MaxBuckets, then ContinuationToken). Parsing
+# one page is one long C call holding the GIL (~150 ms for 10,000 on a slow machine),
+# which stalls the GUI thread however the worker is written; pages of 1,000 keep each
+# hold to ~15 ms for a few more round trips on huge accounts only. An emulator that
+# ignores MaxBuckets returns everything in one page and sends no token: still complete.
+LIST_BUCKETS_PAGE_SIZE = 1_000
 _EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException"})
 
 
@@ -72,7 +75,6 @@ class AwsService(RoleSessions):
             max_attempts=max_attempts,
         )
         super().__init__(clients, clock=clock, keys=keys)
-        self._s3_clients: dict[tuple[Any, ...], tuple[RoleSession, Any]] = {}
 
     def config_files(self) -> tuple[str, ...]:
         """The AWS config and credentials files botocore reads (for error messages)."""
@@ -81,12 +83,6 @@ class AwsService(RoleSessions):
     def aws_profile_names(self) -> list[str]:
         """Profiles found in the AWS config and credentials files, sorted."""
         return self._clients.aws_profile_names()
-
-    def forget(self, profile: RoleProfile) -> None:
-        """Drop the profile's cached session and the S3 client signed by it."""
-        super().forget(profile)
-        with self._lock:
-            self._s3_clients.pop(session_key(profile), None)
 
     def role_client(
         self,
@@ -112,18 +108,15 @@ class AwsService(RoleSessions):
     # --- buckets ---
 
     def _s3_client(self, profile: RoleProfile, session: RoleSession) -> Any:
-        key = session_key(profile)
-        with self._lock:
-            entry = self._s3_clients.get(key)
-        if entry is not None and entry[0] is session:
-            return entry[1]
-        source = self._clients.config_session(profile)
-        client = self._clients.client(
-            source, "s3", self._clients.region_for(profile, source), session
-        )
-        with self._lock:
-            self._s3_clients[key] = (session, client)
-        return client
+        """The warm S3 client of the profile's config and region, signing as ``session``.
+
+        One client per config and region, not per role session: a new client would open
+        a new connection (a TCP and TLS handshake on a real network) on every switch.
+        Worker thread only (the credentials are swapped in place).
+        """
+        source_profile = profile.source_profile if profile.source_kind == "profile" else None
+        region = self._clients.region_for(profile, self._clients.config_session(profile))
+        return self._clients.warm_client(source_profile, "s3", region).signed_by(session)
 
     def list_buckets(self, profile: RoleProfile, session: RoleSession) -> list[Bucket]:
         """Every bucket the role can see, across all ListBuckets pages."""

@@ -5,6 +5,12 @@ while one botocore session kept for the app's life with a client per set of
 credentials costs ~30 ms. So :class:`BotocoreClients` keeps one botocore
 session per *source profile*, all sharing the base session's model loader,
 and makes every client with the same timeouts and retry settings.
+
+A new client also means a new connection pool: on a real network a new TCP
+connection and TLS handshake (one or two extra round trips) on every switch.
+:meth:`BotocoreClients.warm_client` therefore keeps one client per source config,
+service and region whose credentials are swapped before each call
+(:class:`WarmClient`); its connections stay open across role sessions.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import botocore.session
 from botocore.config import Config
+from botocore.credentials import CredentialProvider, CredentialResolver, Credentials
 from botocore.exceptions import ProfileNotFound
 
 from .profiles import RoleProfile
@@ -26,6 +33,51 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_REGION = "us-east-1"
+
+
+class _SwappedCredentials(Credentials):
+    """Credentials whose values change per call: botocore's signer reads
+    ``get_frozen_credentials()`` for every request it signs, so one client (and its
+    warm connection pool) can sign for one role session after another. Held in memory
+    only, like every temporary credential of the app."""
+
+    def __init__(self) -> None:
+        super().__init__("", "", None, method="xacct-warm-client")
+
+    def use(self, role: RoleSession) -> None:
+        self.access_key = role.access_key_id
+        self.secret_key = role.secret_access_key
+        self.token = role.session_token
+
+
+class _SwappedProvider(CredentialProvider):
+    METHOD = "xacct-warm-client"
+
+    def __init__(self, credentials: _SwappedCredentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> _SwappedCredentials:
+        return self._credentials
+
+
+class WarmClient:
+    """One botocore client kept for the app's life, signing as the role session last
+    given to :meth:`signed_by`.
+
+    Only the worker thread may call it (see docs/architecture.md, Threads): swapping
+    the credentials while another thread's call is being signed would sign that call
+    as the wrong role. Clients other threads use are made per role session instead.
+    """
+
+    def __init__(self, client: Any, credentials: _SwappedCredentials) -> None:
+        self._client = client
+        self._credentials = credentials
+
+    def signed_by(self, role: RoleSession) -> Any:
+        """The client, now signing every request as ``role``."""
+        self._credentials.use(role)
+        return self._client
 
 
 class BotocoreClients:
@@ -52,6 +104,7 @@ class BotocoreClients:
         self._lock = threading.RLock()
         self.base = self.new_session(None)
         self._sources: dict[str, botocore.session.Session] = {}
+        self._warm: dict[tuple[str | None, str, str], WarmClient] = {}
 
     def new_session(self, profile: str | None) -> botocore.session.Session:
         session = botocore.session.Session(profile=profile)
@@ -124,3 +177,27 @@ class BotocoreClients:
                 aws_secret_access_key=role.secret_access_key if role else None,
                 aws_session_token=role.session_token if role else None,
             )
+
+    def warm_client(self, source_profile: str | None, service: str, region: str) -> WarmClient:
+        """The one client for ``service`` in ``region`` under ``source_profile``'s config
+        (None: the default config), made on first use and kept, so its connections stay
+        open from one role session to the next."""
+        key = (source_profile, service, region)
+        with self._lock:
+            warm = self._warm.get(key)
+            if warm is None:
+                # A session of its own: its only credential source is the swapped one, so
+                # the source profile's session keeps resolving its own keys for STS.
+                session = self.new_session(source_profile)
+                credentials = _SwappedCredentials()
+                session.register_component(
+                    "credential_provider", CredentialResolver([_SwappedProvider(credentials)])
+                )
+                client = session.create_client(
+                    service,
+                    region_name=region,
+                    endpoint_url=self._endpoint_url,
+                    config=self._client_config,
+                )
+                warm = self._warm[key] = WarmClient(client, credentials)
+            return warm
