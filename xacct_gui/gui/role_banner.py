@@ -48,7 +48,9 @@ class RoleBanner(QLabel):
         self._background = background
         self._foreground = text_color_for(background)
         self.setText(text)
-        self.setStyleSheet(
+        sheet = (
             f"QLabel#roleBanner {{ background: {background}; color: {self._foreground};"
             " font-size: 15px; font-weight: 600; border-radius: 4px; }"
         )
+        if sheet != self.styleSheet():  # a new sheet re-polishes the widget: only on change
+            self.setStyleSheet(sheet)

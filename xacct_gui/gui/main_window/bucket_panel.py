@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMenu,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -46,6 +47,16 @@ def buckets_csv(buckets: Sequence[Bucket]) -> str:
 def count_text(total: int, shown: int) -> str:
     noun = "bucket" if total == 1 else "buckets"
     return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+
+
+def created_column_width(table: QTableView) -> int:
+    """Wide enough for any "Created" text ("2025-06-01 12:00", in the widest digit) and
+    for its header with the sort arrow, plus the cell padding."""
+    metrics = table.fontMetrics()
+    widest_digit = max("0123456789", key=metrics.horizontalAdvance)
+    sample = "".join(widest_digit if c.isdigit() else c for c in "2025-06-01 12:00")
+    text = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance("Created") + 24)
+    return text + 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
 
 
 class BucketPanel(QWidget):
@@ -96,12 +107,15 @@ class BucketPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_CREATED, QHeaderView.ResizeMode.ResizeToContents)
-        # Size "Created" from the rows on screen: by default Qt measures up to 1,000 rows
-        # (Python data() calls for every role of every row) after each reset and sort,
-        # which cost 60-140 ms per change with 10,000 buckets (build_scripts/bench).
-        header.setResizeContentsPrecision(0)
+        # "Created" always shows the same number of digits: its width is set once from the
+        # font. ResizeToContents measured the rows (Python data() for every role of every
+        # row on screen) after each reset, sort and filter keystroke (build_scripts/bench).
+        header.setSectionResizeMode(COL_CREATED, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_CREATED, created_column_width(self.table))
         header.setStretchLastSection(False)
+        # Always there: a switch goes through an empty table, and a scroll bar appearing
+        # resized the viewport and laid out and painted the table a second time.
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         layout.addWidget(self.table, 1)
@@ -116,6 +130,10 @@ class BucketPanel(QWidget):
             self.model.clear()
         else:
             self.model.set_buckets(buckets)
+        # Lay the rows out now rather than on Qt's zero timer: otherwise the next frame
+        # paints the viewport with the old scroll range, the delayed layout then changes
+        # it, and a second frame paints every visible cell again.
+        self.table.doItemsLayout()
         self._report_count()
 
     def update_regions(self, regions: dict[str, str]) -> None:

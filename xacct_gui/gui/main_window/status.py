@@ -6,12 +6,32 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import SwitchResult
 
 COUNTDOWN_INTERVAL_MS = 1_000
+# The widest texts the count and expiry labels show: their width is fixed from these, so
+# a new text never relayouts the status bar (and repaints the window around it).
+WIDEST_COUNT = "100,000 of 100,000 buckets"
+WIDEST_EXPIRY = "Session expires 00:00 (in 11 h 59 min)"
+
+
+def _fix_size(label: QLabel, widest: str) -> None:
+    """Fixed in both directions: Qt then skips the layout pass on setText()."""
+    metrics = label.fontMetrics()
+    margins = label.contentsMargins()
+    label.setFixedSize(
+        metrics.horizontalAdvance(widest) + margins.left() + margins.right() + 8,
+        label.sizeHint().height(),
+    )
+
+
+def _keep_space_when_hidden(widget: QWidget) -> None:
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
 
 
 def describe_expiry(expiration: datetime, now: datetime) -> str:
@@ -41,8 +61,14 @@ class SessionStatus(QObject):
         self.identity_label = QLabel(status_bar)
         self.identity_label.setObjectName("identityLabel")
         self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Its width comes from the stretch, never from its text: a new ARN on every switch
+        # then moves nothing (a status-bar relayout repainted the window's bottom half).
+        self.identity_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.expiry_label = QLabel(status_bar)
         self.expiry_label.setObjectName("expiryLabel")
+        self.expiry_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        _fix_size(self.count_label, WIDEST_COUNT)
+        _fix_size(self.expiry_label, WIDEST_EXPIRY)  # it changes every second
         self.busy = QProgressBar(status_bar)
         self.busy.setObjectName("busyIndicator")
         self.busy.setRange(0, 0)  # indeterminate
@@ -50,6 +76,7 @@ class SessionStatus(QObject):
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.setVisible(False)
+        _keep_space_when_hidden(self.busy)  # shown and hidden on every switch
         status_bar.addWidget(self.count_label)
         status_bar.addWidget(self.identity_label, 1)
         status_bar.addPermanentWidget(self.busy)

@@ -1,0 +1,98 @@
+"""The work one switch costs the GUI thread to paint: one frame, the changed parts only.
+
+Behaviour, not timing (build_scripts/bench measures the time): how many times the
+table's viewport is painted after a new list, whether the status bar moves its widgets
+when its texts change, and that the one-call-per-cell path paints what data() says.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from pytestqt.qtbot import QtBot
+
+from xacct_gui.core.aws import Bucket, SwitchResult
+from xacct_gui.core.prepared_buckets import PreparedBuckets
+from xacct_gui.gui.bucket_model import COL_CREATED, COL_NAME, COL_REGION
+from xacct_gui.gui.main_window import MainWindow
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def buckets(count: int, prefix: str = "b") -> PreparedBuckets:
+    return PreparedBuckets(
+        Bucket(f"{prefix}-{i:04d}", NOW - timedelta(days=i), "eu-west-1" if i % 2 else None)
+        for i in range(count)
+    )
+
+
+class PaintCounter(QObject):
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.paints = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+def settle(qtbot: QtBot) -> None:
+    qtbot.wait(30)  # zero timers (delayed layouts), then the frame
+
+
+def test_a_new_list_is_painted_in_one_frame(qtbot: QtBot, window: MainWindow) -> None:
+    panel = window.bucket_panel
+    viewport = panel.table.viewport()
+    for count in (0, 300, 5, 300):  # through an empty table, as a switch goes
+        panel.show_buckets(buckets(count))
+        settle(qtbot)
+    counter = PaintCounter(viewport)
+    panel.show_buckets(None)  # switching: no list
+    settle(qtbot)
+    panel.show_buckets(buckets(300, "next"))
+    settle(qtbot)
+    # One paint for the empty table, one for the new list: not a second one when the
+    # delayed layout or a scroll bar appearing changes the viewport afterwards.
+    assert counter.paints == 2
+
+
+def test_status_texts_move_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    status = window.session_status
+    settle(qtbot)
+    widgets = [status.count_label, status.identity_label, status.busy, status.expiry_label]
+    before = [w.geometry() for w in widgets]
+    result = SwitchResult(
+        "Dev",
+        "arn:aws:sts::222222222222:assumed-role/AVeryLongRoleNameIndeed/xacct-someone-long",
+        datetime.now(timezone.utc) + timedelta(minutes=3),
+        (),
+        False,
+    )
+    status.set_count("99,999 of 100,000 buckets")
+    status.set_busy(True)
+    status.show_session(result)
+    settle(qtbot)
+    status.set_busy(False)
+    settle(qtbot)
+    assert [w.geometry() for w in widgets] == before
+
+
+@pytest.mark.parametrize("column", [COL_NAME, COL_CREATED, COL_REGION])
+def test_cells_paint_what_data_returns(qtbot: QtBot, window: MainWindow, column: int) -> None:
+    panel = window.bucket_panel
+    panel.show_buckets(buckets(40))
+    panel.table.sortByColumn(COL_CREATED, Qt.SortOrder.AscendingOrder)
+    delegate = QStyledItemDelegate()
+    for row in (0, 7, 39):
+        index = window.bucket_proxy.index(row, column)
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, index)  # what painting reads, via multiData
+        assert option.text == (index.data(Qt.ItemDataRole.DisplayRole) or "")
+        assert option.displayAlignment & Qt.AlignmentFlag.AlignLeft
+    tip = window.bucket_proxy.index(0, COL_CREATED).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == (NOW - timedelta(days=39)).astimezone().isoformat()
