@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from xacct_gui.core.aws import Bucket
+from xacct_gui.core.prepared_buckets import PreparedBuckets
+from xacct_gui.gui import bucket_model
 from xacct_gui.gui.bucket_model import (
     COL_CREATED,
     COL_NAME,
@@ -408,3 +410,40 @@ def test_model_tester_runs_clean(model: BucketTableModel, proxy: BucketFilterPro
     model.set_buckets(TIME_SAMPLE)
     assert names(proxy) == OLDEST_FIRST
     assert [t.model() for t in testers] == [model, proxy]
+
+
+# -- kept sort orders and keys computed on the worker ---------------------------------
+
+
+def test_prepared_buckets_sort_by_created_without_the_gui_computing_keys(
+    model: BucketTableModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared = PreparedBuckets(TIME_SAMPLE)  # on the worker: keys computed here
+    monkeypatch.setattr(
+        bucket_model, "created_key", lambda bucket: pytest.fail("key computed on the GUI")
+    )
+    model.set_buckets(prepared)
+    model.sort(COL_CREATED, ASC)
+    created = [model.bucket_at(r).created for r in range(model.rowCount())]
+    assert created == sorted(created)
+
+
+def test_a_kept_sort_order_is_dropped_when_regions_arrive(model: BucketTableModel) -> None:
+    when = at("2024-01-01T00:00:00+00:00")
+    model.set_buckets([Bucket("a", when, "us-east-1"), Bucket("b", when), Bucket("c", when)])
+    model.sort(COL_REGION, ASC)
+    model.sort(COL_NAME, ASC)  # back and forth: the region order is kept meanwhile
+    model.update_regions({"b": "eu-west-1", "c": "ap-south-1"})
+    model.sort(COL_REGION, ASC)
+    assert column(model, COL_REGION) == ["ap-south-1", "eu-west-1", "us-east-1"]
+    model.sort(COL_REGION, DESC)
+    assert column(model, COL_REGION) == ["us-east-1", "eu-west-1", "ap-south-1"]
+
+
+def test_sorting_back_and_forth_reuses_each_order(model: BucketTableModel) -> None:
+    model.set_buckets(TIME_SAMPLE)
+    model.sort(COL_CREATED, DESC)
+    first = model.buckets()
+    model.sort(COL_NAME, ASC)
+    model.sort(COL_CREATED, DESC)
+    assert model.buckets() == first

@@ -1,8 +1,10 @@
-"""Buckets made ready for the table off the GUI thread: names casefolded, name order sorted.
+"""Buckets made ready for the table off the GUI thread: names casefolded, name order
+sorted, the Created column's sort keys computed.
 
 Qt-free, so the worker thread can build it without importing the GUI layer; the
 bucket table model then only swaps it in (for 100,000 buckets the casefolding and
-the name sort took ~60 ms of the GUI thread).
+the name sort took ~60 ms of the GUI thread, the creation timestamps ~30 ms more at
+the first sort by Created).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ def name_key(bucket: Bucket) -> str:
     return bucket.name.casefold()
 
 
+def created_key(bucket: Bucket) -> float:
+    """What the Created column sorts by: a number, so buckets sort by instant even when
+    their offsets or text disagree."""
+    return bucket.created.timestamp()
+
+
 class PreparedBuckets(tuple["Bucket", ...]):
     """Buckets, with what the table needs to show them sorted by name, computed once.
 
@@ -28,9 +36,11 @@ class PreparedBuckets(tuple["Bucket", ...]):
 
     folded_names: list[str]
     name_order: list[int]
+    created_keys: list[float]
 
     def __new__(cls, buckets: Iterable[Bucket]) -> PreparedBuckets:
         prepared = super().__new__(cls, buckets)
         prepared.folded_names = [name_key(bucket) for bucket in prepared]
         prepared.name_order = sorted(range(len(prepared)), key=prepared.folded_names.__getitem__)
+        prepared.created_keys = [created_key(bucket) for bucket in prepared]
         return prepared
