@@ -59,10 +59,10 @@ class LineReader:
 
 
 @contextlib.contextmanager
-def child_server(flag: str) -> Iterator[dict[str, Any]]:
-    """Start ``bench FLAG`` and yield the JSON it prints; stop it by closing its stdin."""
+def child_server(flag: str, *args: str) -> Iterator[dict[str, Any]]:
+    """Start ``bench FLAG ARGS`` and yield the JSON it prints; stop it by closing its stdin."""
     proc = subprocess.Popen(
-        bench_command(flag),
+        bench_command(flag, *args),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

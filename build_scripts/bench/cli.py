@@ -8,6 +8,9 @@ Sections (all by default):
     switch   switching roles against the demo emulator: fresh credentials, cached
              credentials, switching back to a role whose session is still valid,
              the longest GUI stall during a switch; the floor and the naive way
+    network  the same switches over TLS with a 40 ms round trip (a proxy on 127.0.0.1 in
+             front of the emulator, network_world.py): the physical limit, the floor,
+             the naive way and the app, for a fresh switch and a switch back
     table    10,000 and 100,000 buckets: load, sort by each column, filter keystrokes;
              memory, and the longest GUI stall while a 100,000-bucket account loads
     startup  process start to the main window's first frame (unfrozen, and frozen when
@@ -38,14 +41,15 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from build_scripts.bench import switcher, table_huge, worlds
+from build_scripts.bench import network, switcher, table_huge, worlds
 from build_scripts.bench.children import child_server
 from build_scripts.bench.harness import BenchError, Report, isolate_environment
+from build_scripts.bench.network_world import serve_network
 from build_scripts.bench.startup import bench_startup
 from build_scripts.bench.switch import bench_switching
 from build_scripts.bench.table import bench_table_in_process
 
-SECTIONS = ("switch", "table", "startup")
+SECTIONS = ("switch", "network", "table", "startup")
 TABLE_SIZES = (10_000, 100_000)
 MIN_SWITCHES = 30
 
@@ -91,6 +95,8 @@ def child_main(argv: list[str]) -> int | None:
         return worlds.serve_demo()
     if argv[:1] == ["--serve-standin"]:
         return worlds.serve_standin()
+    if argv[:1] == [network.CHILD_FLAG] and len(argv) == 3:
+        return serve_network(argv[1], argv[2])
     if argv[:1] == [table_huge.CHILD_FLAG] and len(argv) == 4:
         return table_huge.huge_child(*argv[1:])
     return None
@@ -99,12 +105,14 @@ def child_main(argv: list[str]) -> int | None:
 def run_sections(report: Report, sections: set[str], switches: int, quick: bool) -> None:
     with contextlib.ExitStack() as stack:
         emu = None
-        if sections & {"switch", "startup"}:
+        if sections & {"switch", "network", "startup"}:
             emu = worlds.Emulator.from_payload(stack.enter_context(child_server("--serve-demo")))
         # Switching first: the table bench leaves a bigger heap behind, and every later
         # full garbage collection (which stalls the GUI thread) would pay for it.
         if "switch" in sections and emu is not None:
             bench_switching(report, emu, switches, 5 if quick else 10)
+        if "network" in sections and emu is not None:
+            network.bench_network(report, emu, switches)
         if "startup" in sections and emu is not None:
             bench_startup(report, emu, 3 if quick else 5)
         if "table" in sections:

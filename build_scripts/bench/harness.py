@@ -129,6 +129,31 @@ class Report:
             )
         )
 
+    def ratio_to(
+        self,
+        section: str,
+        name: str,
+        value_ms: float,
+        reference_ms: float,
+        limit: float,
+        reference: str,
+        extra: str = "",
+    ) -> None:
+        """Like :meth:`ratio`, against a reference other than the floor (e.g. the limit)."""
+        ratio = value_ms / reference_ms
+        self.add(
+            Figure(
+                section,
+                name,
+                f"{value_ms:.1f} ms",
+                target=f"≤ {limit:g}× {reference}",
+                floor=f"{reference} {reference_ms:.1f} ms, {ratio:.2f}×"
+                + (f"; {extra}" if extra else ""),
+                status="PASS" if ratio <= limit else "MISS",
+                raw=value_ms,
+            )
+        )
+
     def misses(self) -> list[Figure]:
         return [f for f in self.figures if f.status == "MISS"]
 

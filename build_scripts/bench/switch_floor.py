@@ -19,11 +19,12 @@ class Floor:
     botocore session kept for the whole run (a new S3 client per set of credentials, as
     any caller needs); the same client settings as the app."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Emulator, endpoint_url: str | None = None) -> None:
         import botocore.session
         from botocore.config import Config
 
         self._emu = emu
+        self._endpoint_url = endpoint_url or emu.endpoint_url
         self._session = botocore.session.Session(profile=emu.source_profile)
         self._session.set_config_variable("config_file", emu.config_file)
         self._session.set_config_variable("credentials_file", emu.credentials_file)
@@ -37,7 +38,7 @@ class Floor:
         return self._session.create_client(
             service,
             region_name="us-east-1",
-            endpoint_url=self._emu.endpoint_url,
+            endpoint_url=self._endpoint_url,
             config=self._config,
             aws_access_key_id=creds["AccessKeyId"] if creds else None,
             aws_secret_access_key=creds["SecretAccessKey"] if creds else None,
@@ -65,13 +66,16 @@ class Floor:
         return time.perf_counter() - started
 
 
-def naive_switch(emu: Emulator, profile: RoleProfile, session_name: str) -> float:
+def naive_switch(
+    emu: Emulator, profile: RoleProfile, session_name: str, endpoint_url: str | None = None
+) -> float:
     """What the usual examples do: a new boto3.Session and new clients on every switch."""
     import boto3
 
+    endpoint_url = endpoint_url or emu.endpoint_url
     started = time.perf_counter()
     source = boto3.Session(profile_name=emu.source_profile)
-    sts = source.client("sts", endpoint_url=emu.endpoint_url)
+    sts = source.client("sts", endpoint_url=endpoint_url)
     params: dict[str, Any] = {"RoleArn": profile.role_arn, "RoleSessionName": session_name}
     if profile.external_id:
         params["ExternalId"] = profile.external_id
@@ -82,7 +86,7 @@ def naive_switch(emu: Emulator, profile: RoleProfile, session_name: str) -> floa
         aws_session_token=creds["SessionToken"],
         region_name="us-east-1",
     )
-    target.client("s3", endpoint_url=emu.endpoint_url).list_buckets()
+    target.client("s3", endpoint_url=endpoint_url).list_buckets()
     return time.perf_counter() - started
 
 
