@@ -1,6 +1,7 @@
 """Section ``table``, through the app in fresh processes: resident memory and the longest
-GUI stall while an account with 100,000 buckets loads (10 pages of 10,000, as AWS pages
-them) from the stand-in (worlds.py)."""
+GUI stall while an account with 100,000 buckets loads from the stand-in (worlds.py),
+which pages as AWS does (MaxBuckets, ContinuationToken); next to it the floor, the same
+pages fetched directly with botocore in the same process."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from build_scripts.bench.children import bench_command
 from build_scripts.bench.harness import (
@@ -22,15 +25,17 @@ from build_scripts.bench.harness import (
     Report,
     rss_mb,
 )
+from build_scripts.bench.probe import plain_table_probe_ms, probe_text
 from build_scripts.bench.window_harness import (
     StallProbe,
     SwitchWaiter,
+    busy_thread_stall_ms,
     open_window,
     qt_app,
     settle,
 )
 from build_scripts.bench.worlds import EMPTY_ACCOUNT, HUGE_ACCOUNT, write_standin_aws_files
-from xacct_gui.core.aws import AwsService
+from xacct_gui.core.aws import LIST_BUCKETS_PAGE_SIZE, AwsService
 from xacct_gui.core.profiles import RoleProfile
 
 SECTION = "table"
@@ -89,8 +94,44 @@ def huge_child(endpoint_url: str, config_file: str, credentials_file: str) -> in
             "gc_longest_ms": gcs.longest_ms(started, ended),
             "gc_full": gcs.full_collections(started, ended),
         }
+        # The same length of time with a pure-Python thread instead: the machine's floor.
+        result["stall_floor_ms"] = busy_thread_stall_ms(min(ended - started, 10.0))
+    result["floor_s"] = direct_listing_s(factory, huge)
     print(json.dumps(result), flush=True)
     return 0
+
+
+def direct_listing_s(factory: Callable[[], AwsService], profile: RoleProfile) -> float:
+    """The floor: AssumeRole and every ListBuckets page of the app's size, made directly
+    with a botocore client (no window, no model), after one warm-up listing; garbage
+    collection paused, as the app's worker pauses it during a switch."""
+    gc.collect()
+    gc.disable()
+    try:
+        return _direct_listing_s(factory, profile)
+    finally:
+        gc.enable()
+
+
+def _direct_listing_s(factory: Callable[[], AwsService], profile: RoleProfile) -> float:
+    service = factory()  # only for its botocore session and settings: not the app's path
+    session = service.assume_role(profile)
+    client: Any = service.role_client(profile, "s3")
+    paginator = client.get_paginator("list_buckets")
+    config = {"PageSize": LIST_BUCKETS_PAGE_SIZE}
+    sum(len(page["Buckets"]) for page in paginator.paginate(PaginationConfig=config))
+    started = time.perf_counter()
+    service.forget(profile)
+    session = service.assume_role(profile)
+    client = service.role_client(profile, "s3")
+    count = sum(
+        len(page["Buckets"])
+        for page in client.get_paginator("list_buckets").paginate(PaginationConfig=config)
+    )
+    elapsed = time.perf_counter() - started
+    if count != int(HUGE_ACCOUNT) or session is None:
+        raise BenchError(f"the direct listing found {count} buckets")
+    return elapsed
 
 
 def bench_table_huge(report: Report, standin_url: str, runs: int) -> None:
@@ -126,11 +167,18 @@ def bench_table_huge(report: Report, standin_url: str, runs: int) -> None:
         "MB",
         floor=f"{med('rss_before_mb'):.0f} → {med('rss_after_mb'):.0f} MB",
     )
+    pages = -(-int(HUGE_ACCOUNT) // LIST_BUCKETS_PAGE_SIZE)
     report.info(
         section,
-        "100k: switch through the app (10 pages of 10,000), total",
+        f"100k: switch through the app ({pages} pages of {LIST_BUCKETS_PAGE_SIZE:,}), total",
         f"{med('switch_s') * 1000:.0f} ms",
+        floor=(
+            f"floor (AssumeRole + the same pages, directly) {med('floor_s') * 1000:.0f} ms, "
+            f"{med('switch_s') / med('floor_s'):.2f}×"
+        ),
+        raw=med("switch_s") * 1000,
     )
+    probe_ms = plain_table_probe_ms()
     report.at_most(
         section,
         "longest GUI stall while 100k buckets load",
@@ -140,6 +188,8 @@ def bench_table_huge(report: Report, standin_url: str, runs: int) -> None:
         floor=(
             f"fetch+parse {med('stall_fetch_ms'):.0f} ms, "
             f"showing {med('stall_show_ms'):.0f} ms (median of {len(results)}); "
-            f"{med('gc_full'):.0f} full GCs, longest {med('gc_longest_ms'):.0f} ms"
+            f"{med('gc_full'):.0f} full GCs, longest {med('gc_longest_ms'):.0f} ms; "
+            f"{probe_text(probe_ms)}; stall floor (a pure-Python thread) "
+            f"{med('stall_floor_ms'):.0f} ms"
         ),
     )

@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -159,3 +160,32 @@ def open_window(
             window.deleteLater()
             controller.deleteLater()
             settle(app)
+
+
+def _busy(stop: threading.Event) -> None:
+    total = 0
+    while not stop.is_set():
+        for value in range(1_000):
+            total += value
+
+
+def busy_thread_stall_ms(seconds: float) -> float:
+    """The machine's stall floor: the longest gap of the 5 ms probe while a pure-Python
+    thread (no long C call, so it hands the GIL over every switch interval) keeps a core
+    busy for ``seconds``. On a loaded machine, scheduling alone makes gaps this long."""
+    app = qt_app()
+    probe = StallProbe()
+    stop = threading.Event()
+    worker = threading.Thread(target=_busy, args=(stop,), name="stall-floor", daemon=True)
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    probe.start()
+    started = time.perf_counter()
+    worker.start()
+    loop.exec()
+    ended = time.perf_counter()
+    stop.set()
+    worker.join()
+    probe.stop()
+    app.processEvents()
+    return probe.longest_gap_ms(started, ended)

@@ -9,6 +9,7 @@ path of one switch" in docs/architecture.md.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,6 +136,13 @@ class AwsService(RoleSessions):
                     )
                     for item in page.get("Buckets", [])
                 )
+                if not gc.isenabled():
+                    # The worker pauses automatic collection during a switch (a full one
+                    # holds the GIL for tens of ms). Every page's objects then pile up in
+                    # the youngest generation, and the first collection afterwards walks
+                    # them all at once (~95 ms at 100,000 buckets, on whichever thread):
+                    # collecting the young generations per page walks one page at a time.
+                    gc.collect(1)
         except Exception as exc:
             raise self._fail(exc, "list", profile) from None
         return buckets
