@@ -193,4 +193,10 @@ def serve_network(upstream_url: str, rtt_ms: str) -> int:
 
     threading.Thread(target=wait_for_stdin, daemon=True).start()
     loop.run_until_complete(_main(upstream_url, float(rtt_ms) / 1000, stop))
+    # Connections clients still keep alive: end their tasks quietly, not as warnings.
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.close()
     return 0

@@ -8,12 +8,14 @@ when its texts change, and that the one-call-per-cell path paints what data() sa
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.gui.conftest import switch_and_wait
 from xacct_gui.core.aws import Bucket, SwitchResult
 from xacct_gui.core.prepared_buckets import PreparedBuckets
 from xacct_gui.gui.bucket_model import COL_CREATED, COL_NAME, COL_REGION
@@ -96,3 +98,31 @@ def test_cells_paint_what_data_returns(qtbot: QtBot, window: MainWindow, column:
         assert option.displayAlignment & Qt.AlignmentFlag.AlignLeft
     tip = window.bucket_proxy.index(0, COL_CREATED).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == (NOW - timedelta(days=39)).astimezone().isoformat()
+
+
+def test_switching_back_paints_the_remembered_list_before_asking_aws(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    switch_and_wait(qtbot, window, "Dev")
+    switch_and_wait(qtbot, window, "Test")
+    sent: list[str] = []
+    real = window.controller.request_switch
+
+    def spy(request: Any) -> None:
+        sent.append(request.profile.name)
+        real(request)
+
+    monkeypatch.setattr(window.controller, "request_switch", spy)
+    counter = PaintCounter(window.bucket_panel.table.viewport())
+
+    window.switch_to("Dev")
+
+    assert window.bucket_model.rowCount() > 0  # the remembered list, at once
+    assert sent == []  # the refresh waits for the frame
+    qtbot.waitUntil(lambda: sent == ["Dev"], timeout=2_000)
+    assert counter.paints >= 1  # the list was painted before the refresh was sent
+    window.switch_to("Test")
+    window.switch_to("Dev")  # a deferred refresh for Test must not go out after this
+    qtbot.waitUntil(lambda: len(sent) >= 2, timeout=2_000)
+    qtbot.wait(100)
+    assert sent[1:] == ["Dev"]

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # botocore is imported after the window shows
 log = logging.getLogger(__name__)
 
 REGION_LOOKUP_DELAY_MS = 50
+REFRESH_AFTER_FRAME_MS = 20
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class SwitchFlow(QObject):
         # Each profile's last result, shown at once when switching back while valid.
         self._last_results: dict[str, SwitchResult] = {}
         self._pending_regions: tuple[RoleProfile, SwitchResult] | None = None
+        self._deferred: SwitchRequest | None = None  # a refresh waiting for its frame
         self.regions = RegionLookup(self)
         self.regions.found.connect(self._on_regions_found)
         controller.switched.connect(self._on_switched)
@@ -117,18 +119,36 @@ class SwitchFlow(QObject):
         self._active = profile
         self._view.error_banner.clear()
         self._view.banner.show_profile(profile, note="switching…")
+        remembered = None
         if switching_account:
             # Never leave one account's buckets under another account's colour: show
             # this profile's own last list while it is still valid, else nothing.
-            self._show_result(self._reusable_result(profile))
+            remembered = self._reusable_result(profile)
+            self._show_result(remembered)
         self._history.touch(profile.name)
         try:
             chain = self._book.chain(profile)
         except ProfileError as exc:  # checked before any network call
+            self._deferred = None
             self._controller.cancel()
             self._fail_on_screen(profile, str(exc))
             return
-        self._controller.request_switch(SwitchRequest(profile, chain, mfa_code, renew))
+        request = SwitchRequest(profile, chain, mfa_code, renew)
+        if remembered is None:
+            self._deferred = None
+            self._controller.request_switch(request)
+            return
+        # The remembered list is on screen: refresh it once its frame is painted. Sent at
+        # once, the worker's request work competed with that frame for the GIL and made
+        # it 2-3x slower (build_scripts/bench, switch back).
+        self._deferred = request
+        QTimer.singleShot(REFRESH_AFTER_FRAME_MS, self._send_deferred)
+
+    @Slot()
+    def _send_deferred(self) -> None:
+        request, self._deferred = self._deferred, None
+        if request is not None and self._active == request.profile:
+            self._controller.request_switch(request)
 
     def profiles_changed(self) -> None:
         """The saved profiles changed: forget results, and the active one if it changed."""
@@ -143,6 +163,7 @@ class SwitchFlow(QObject):
     def shutdown(self) -> None:
         """On close: the Region lookups stop at their next bucket on their own."""
         self._pending_regions = None
+        self._deferred = None
         self.regions.shutdown(wait=False)
 
     # --- outcomes ---
