@@ -58,6 +58,10 @@ def _attach_parent_console() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the app (or the headless command ``argv`` names); the process's exit status."""
     _attach_parent_console()
+    from xacct_gui.core.hardening import disable_core_dumps
+
+    # Before any secret is in memory: a crash must not write one into a core file.
+    disable_core_dumps()
     args = build_parser().parse_args(argv)
     problem = flag_problem(args)
     if problem:

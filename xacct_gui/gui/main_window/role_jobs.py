@@ -27,6 +27,8 @@ from xacct_gui.gui.main_window.bucket_panel import BucketPanel
 from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.workers import SwitchController
 
+DISCOVERY_DEADLINE_S = 300.0
+
 if TYPE_CHECKING:
     from xacct_gui.core.aws import AwsService
 
@@ -149,11 +151,16 @@ class RoleJobs(QObject):
         on_done: Callable[[object], None],
         code: str | None,
     ) -> None:
+        job = make(code)
+        # Discovery makes a call per account and per page: it gets a longer deadline than
+        # the one each AWS call has.
+        many_calls = getattr(job, "func", None) is discover_accounts
         self._controller.run_job(
-            make(code),
+            job,
             on_done=on_done,
             on_error=partial(self._on_failed, profile),
             on_mfa=partial(self._on_mfa_needed, profile, make, on_done),
+            deadline_s=DISCOVERY_DEADLINE_S if many_calls else None,
         )
 
     def _on_failed(self, profile: RoleProfile, message: str, code: str) -> None:
