@@ -20,6 +20,7 @@ from xacct_gui.gui.profile_dialog import ProfileDialog
 from xacct_gui.gui.source_chooser import SourceChooser
 
 ROOT = Path(__file__).resolve().parents[2]
+FLAGS = ("--credential-process", "Dev")
 
 
 def recipe(config_dir: Path) -> str:
@@ -36,8 +37,7 @@ def test_a_credential_process_loop_fails_fast_with_one_line_naming_it(
     ProfileStore(tmp_path).save([make_profile(name="Dev", source_profile="cli")])
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "xacct_gui", "--config-dir", str(tmp_path)]
-        + ["--credential-process", "Dev"],
+        [sys.executable, "-m", "xacct_gui", "--config-dir", str(tmp_path), *FLAGS],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
