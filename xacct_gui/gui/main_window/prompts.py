@@ -7,8 +7,6 @@ that ask stay free of dialogs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
@@ -28,9 +26,12 @@ class Prompts:
 
         return ask_mfa_code(self._parent, serial, profile_name)
 
-    def open_url(self, url: QUrl) -> None:
-        """Open ``url`` in the default browser."""
-        QDesktopServices.openUrl(url)
+    def open_url(self, url: str) -> bool:
+        """Open ``url`` in a browser (``BROWSER``, else the desktop's default); True when
+        one was started. Not Qt's openUrl: it prints the URL on stderr when it fails."""
+        from xacct_gui.core.browser import open_url
+
+        return open_url(url)
 
     def choose_csv_path(self, default_name: str) -> str | None:
         """Where to save a CSV file; None when the user cancels."""
