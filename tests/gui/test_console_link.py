@@ -72,7 +72,7 @@ def test_a_browser_that_fails_is_reported_not_called_opened(
     monkeypatch: pytest.MonkeyPatch,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    script, record = recording_browser(tmp_path, status=3)
+    script, _record = recording_browser(tmp_path, status=3)
     monkeypatch.setenv("BROWSER", str(script))
     switch_and_wait(qtbot, window, "Dev")
     window.action("console").trigger()

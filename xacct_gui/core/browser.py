@@ -71,7 +71,7 @@ def _run(command: list[str]) -> bool:
 def _desktop_default(url: str) -> bool:
     if sys.platform == "win32":
         try:
-            os.startfile(url)  # type: ignore[attr-defined]  # noqa: S606 (a URL, not a file)
+            os.startfile(url)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
