@@ -44,6 +44,7 @@ from xacct_gui.core.store import write_atomically
 from xacct_gui.gui.widgets.buttons import close_button_box
 from xacct_gui.gui.widgets.fonts import monospace_font
 from xacct_gui.gui.widgets.form_fields import make_error_label
+from xacct_gui.gui.widgets.plain_text import plain
 
 FORMATS: tuple[tuple[ExportFormat, str], ...] = (
     ("esr", "AWS Extend Switch Roles (browser extension)"),
@@ -179,7 +180,7 @@ class ExportDialog(QDialog):
         self._text.setFont(monospace_font())
         self._text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
 
-        self._notes = QLabel(self)
+        self._notes = plain(QLabel(self))
         self._notes.setObjectName("exportNotes")
         self._notes.setWordWrap(True)
         self._notes.setTextFormat(Qt.TextFormat.PlainText)
@@ -196,7 +197,7 @@ class ExportDialog(QDialog):
             "before anything is written, and a backup is kept."
         )
 
-        self._status = QLabel(self)
+        self._status = plain(QLabel(self))
         self._status.setObjectName("exportStatus")
         self._status.setWordWrap(True)
         self._status.setTextFormat(Qt.TextFormat.PlainText)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -51,6 +50,7 @@ from xacct_gui.gui.import_preview import (
 from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
 from xacct_gui.gui.widgets.fonts import monospace_font
 from xacct_gui.gui.widgets.form_fields import make_error_label, show_error
+from xacct_gui.gui.widgets.plain_text import plain, warn
 
 ESR_PLACEHOLDER = """[profile Prod]
 aws_account_id = 123456789012
@@ -127,7 +127,7 @@ class ImportDialog(QDialog):
     # --- construction ---
 
     def _build(self) -> None:
-        intro = QLabel(self)
+        intro = plain(QLabel(self))
         intro.setObjectName("importIntro")
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
@@ -137,7 +137,7 @@ class ImportDialog(QDialog):
             "click Import."
         )
         self._table = preview_table(self, len(self._items))
-        self._summary = QLabel(self)
+        self._summary = plain(QLabel(self))
         self._summary.setObjectName("importSummary")
         self._summary.setWordWrap(True)
         select_all = QPushButton("Tick &all", self)
@@ -223,7 +223,7 @@ class PasteDialog(QDialog):
         self._editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._open_button = QPushButton("&Open file…", self)
         self._open_button.setObjectName("openFileButton")
-        self._status = QLabel(self)
+        self._status = plain(QLabel(self))
         self._status.setObjectName("pasteStatus")
         self._status.setWordWrap(True)
         self._error = make_error_label(self, "pasteError")
@@ -317,7 +317,7 @@ def _exec(dialog: QDialog) -> int:
 
 
 def _show_error(parent: QWidget | None, title: str, text: str) -> object:
-    return QMessageBox.warning(parent, title, text)
+    return warn(parent, title, text)
 
 
 def confirm_import(

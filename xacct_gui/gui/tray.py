@@ -19,6 +19,7 @@ from xacct_gui import APP_NAME
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.color_picker import swatch_icon
 from xacct_gui.gui.role_switcher import NEUTRAL_BANNER, SwatchCache
+from xacct_gui.gui.widgets.plain_text import plain_tooltip
 
 # The tooltip counts minutes; refreshing four times a minute keeps it at most
 # 15 s behind without waking the app needlessly.
@@ -177,7 +178,7 @@ class RoleTray(QObject):
             for profile in self._recent:
                 action = QAction(self._swatches.icon(profile.color_hex), profile.label, self)
                 action.setData(profile.name)
-                action.setToolTip(profile.role_arn)
+                action.setToolTip(plain_tooltip(profile.role_arn))
                 # A check mark as well as the colour, so the active role does not
                 # depend on telling colours apart.
                 action.setCheckable(True)

@@ -7,7 +7,7 @@ that ask stay free of dialogs.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 
 class Prompts:
@@ -17,8 +17,9 @@ class Prompts:
         self._parent = parent
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self._parent, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        from xacct_gui.gui.widgets.plain_text import ask
+
+        return ask(self._parent, title, text)
 
     def ask_mfa_code(self, serial: str, profile_name: str) -> str | None:
         """A 6-digit code from ``serial``, or None when the user cancels."""
