@@ -47,6 +47,7 @@ from xacct_gui.gui.import_preview import (
     preview_table,
     summary_text,
 )
+from xacct_gui.gui.threads import run_off_gui_thread
 from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
 from xacct_gui.gui.widgets.fonts import monospace_font
 from xacct_gui.gui.widgets.form_fields import make_error_label, show_error
@@ -337,7 +338,9 @@ def confirm_import(
         chosen = dialog.selected()
     finally:
         dialog.deleteLater()
-    return apply_import(profiles, chosen) if chosen else None
+    if not chosen:
+        return None
+    return run_off_gui_thread(lambda: apply_import(profiles, chosen))
 
 
 def run_aws_config_import(
@@ -359,7 +362,7 @@ def run_aws_config_import(
     except ImportSourceError as exc:
         show_error(parent, "Import from AWS config", str(exc))
         return None
-    items = preview_aws_config(text, profiles)
+    items = run_off_gui_thread(lambda: preview_aws_config(text, profiles))
     return confirm_import(
         parent,
         profiles,
@@ -384,7 +387,7 @@ def run_esr_import(
         text = paste.text()
     finally:
         paste.deleteLater()
-    items = preview_esr_config(text, profiles)
+    items = run_off_gui_thread(lambda: preview_esr_config(text, profiles))
     return confirm_import(
         parent,
         profiles,

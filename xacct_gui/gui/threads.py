@@ -6,6 +6,9 @@ The threads:
   :class:`~xacct_gui.gui.workers.SwitchWorker` (switches and every other AWS job);
 * ``aws-call``, one short-lived daemon thread per AWS call: the worker starts it
   and waits for it with a deadline (:mod:`xacct_gui.core.deadline`);
+* ``core-work``, a daemon thread for pure core work that may take a while (an
+  import of 20,000 profiles) while the GUI thread keeps painting
+  (:func:`run_off_gui_thread`);
 * ``region-*``, a pool of at most :data:`MAX_CONCURRENT_LOOKUPS` daemon threads
   running the bucket Region lookups (:mod:`xacct_gui.gui.region_lookup`).
 
@@ -40,10 +43,11 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QThread
 
+T = TypeVar("T")
 WORKER_THREAD_NAME = "aws-worker"
 # Each lookup is ~1-2 ms of Python (signing, parsing) under the GIL: eight at once kept
 # the GUI thread from the GIL for 55-140 ms at a time on a fast network; two keep it
@@ -116,3 +120,39 @@ class DaemonPool:
 def new_lookup_pool() -> DaemonPool:
     """The pool the Region lookups run on; it only ever calls clients made on the worker."""
     return DaemonPool(MAX_CONCURRENT_LOOKUPS, "region")
+
+
+def run_off_gui_thread(work: Callable[[], T]) -> T:
+    """``work()`` run on a daemon thread while the GUI thread keeps painting.
+
+    For pure core work that may take a while (an import preview of 20,000 profiles,
+    merging them): the GUI thread spins a local event loop until the thread is done,
+    so the window repaints instead of freezing. ``work`` must not touch widgets or the
+    AwsService. Its exception, if any, is raised here.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    done = threading.Event()
+    outcome: list[Any] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the GUI thread, raised there
+            failure.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="core-work", daemon=True).start()
+    if not done.wait(0.05):  # most work is done by then: no event loop needed
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: loop.quit() if done.is_set() else None)
+        timer.start(15)
+        while not done.is_set():
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        timer.stop()
+    if failure:
+        raise failure[0]
+    return outcome[0]  # type: ignore[no-any-return]
