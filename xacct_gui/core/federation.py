@@ -205,7 +205,8 @@ def get_signin_token(
             "Refused",
         ) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
+        # A ValueError's text is the whole request URL, secret key included: never shown.
+        reason = "invalid address" if isinstance(exc, ValueError) else getattr(exc, "reason", exc)
         raise FederationError(
             f"Cannot reach the AWS sign-in service at {_host(base)}. Check that you are "
             f"online and the proxy settings. ({reason})",

@@ -8,6 +8,7 @@ has none) and the icon just shows them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
@@ -49,6 +50,12 @@ def tray_tooltip(
     if expires_at is None:  # switching, or the switch failed: no session to count down
         return profile.banner_text
     return f"{profile.banner_text} — {describe_time_left(expires_at, now or _utc_now())}"
+
+
+def _tray_text(tooltip: str) -> str:
+    """The tooltip as the tray shows it: X11 and StatusNotifier trays guess rich text
+    (a name with "<font …>" could hide the account); Windows' tray shows plain text."""
+    return tooltip if sys.platform == "win32" else plain_tooltip(tooltip)
 
 
 def _utc_now() -> datetime:
@@ -109,7 +116,7 @@ class RoleTray(QObject):
             self._tray.setContextMenu(self.menu)
             self._tray.activated.connect(self._on_activated)
             self._tray.setIcon(self.icon())
-            self._tray.setToolTip(self._tooltip)
+            self._tray.setToolTip(_tray_text(self._tooltip))
             self._tray.show()
 
     # --- state ---
@@ -144,7 +151,7 @@ class RoleTray(QObject):
         """Recompute the tooltip's time left; returns the text."""
         self._tooltip = tray_tooltip(self._active, self._expires_at, now)
         if self._tray is not None:
-            self._tray.setToolTip(self._tooltip)
+            self._tray.setToolTip(_tray_text(self._tooltip))
         return self._tooltip
 
     def tooltip(self) -> str:
