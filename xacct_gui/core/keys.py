@@ -258,6 +258,11 @@ class KeyVault:
             raise SignInKeyError(
                 f"There is no sign-in key named {name!r}. Add it under Sign-in keys."
             )
+        # A locked collection would make keyring wait on an unlock prompt that a
+        # headless or remote session never shows: say so at once instead.
+        status = self.status()
+        if status.locked:
+            raise SignInKeyError(f"The sign-in key {name!r} cannot be read: {status.reason}.")
         try:
             raw = self._get_backend().get_password(KEYRING_SERVICE, _entry(name))
         except Exception as exc:
