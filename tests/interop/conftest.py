@@ -95,6 +95,9 @@ class SecretServiceSession:
         raise tools.Unavailable("gnome-keyring's login collection did not appear within 15 s")
 
     def _collection_ready(self) -> bool:
+        """True once the unlocked login collection is on the bus. Only the service's
+        list of collections is read: asking for the "default" alias before the
+        login keyring is loaded can leave gnome-keyring without it."""
         import secretstorage
 
         with pytest.MonkeyPatch.context() as mp:
@@ -104,7 +107,10 @@ class SecretServiceSession:
             except Exception:
                 return False
             try:
-                return not secretstorage.Collection(bus).is_locked()
+                return any(
+                    str(c.collection_path).endswith("/login") and not c.is_locked()
+                    for c in secretstorage.get_all_collections(bus)
+                )
             except Exception:
                 return False
             finally:
