@@ -46,6 +46,7 @@ def cli_env(tmp_path: Path, config: Path, demo: DemoEnvironment) -> dict[str, st
 def aws(cli: Path, env: dict[str, str], *args: str) -> Any:
     done = subprocess.run(
         [str(cli), *args, "--output", "json"],
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         env=env,
@@ -117,3 +118,19 @@ def test_exported_profiles(aws_cli: Path, demo_env: DemoEnvironment, tmp_path: P
         if profile.name in ("Dev", "Ext Team", "Chained"):
             listing = aws(aws_cli, env, "s3api", "list-buckets", "--profile", cli_name)
             assert bucket_names(listing) == expected_buckets(demo_env, profile), profile.name
+            # A regional service: without a region in the profile the CLI stops with
+            # "You must specify a region" (S3 and STS would fall back to us-east-1).
+            # The demo's roles may not use SQS: the server's AccessDenied shows the
+            # request was signed for a region and sent.
+            sqs = subprocess.run(
+                [str(aws_cli), "sqs", "list-queues", "--profile", cli_name,
+                 "--endpoint-url", demo_env.endpoint_url],
+                capture_output=True, text=True, env=env, timeout=120, check=False,
+            )
+            assert "must specify a region" not in sqs.stderr
+            assert sqs.returncode == 0 or "AccessDenied" in sqs.stderr, sqs.stderr
+        region = subprocess.run(
+            [str(aws_cli), "configure", "get", "region", "--profile", cli_name],
+            capture_output=True, text=True, env=env, timeout=60, check=False,
+        )
+        assert region.stdout.strip() == "us-east-1", profile.name
