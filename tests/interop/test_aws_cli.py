@@ -78,8 +78,15 @@ def test_credential_process(
     config_dir = tmp_path / "xacct config"  # a space: the command's quoting is exercised
     ProfileStore(config_dir).save(demo_env.profiles)
     command = shlex.join(
-        [sys.executable, "-m", "xacct_gui", "--credential-process", name,
-         "--config-dir", str(config_dir)]
+        [
+            sys.executable,
+            "-m",
+            "xacct_gui",
+            "--credential-process",
+            name,
+            "--config-dir",
+            str(config_dir),
+        ]
     )
     config = tmp_path / "config"
     config.write_text(
@@ -108,7 +115,8 @@ def test_exported_profiles(aws_cli: Path, demo_env: DemoEnvironment, tmp_path: P
     plan = prepare_config_write(config, profiles)
     assert plan.export.skipped == ()
     write_config(plan)
-    assert merge_config_text(config.read_text(encoding="utf-8"), plan.export.blocks).changed is False
+    written = config.read_text(encoding="utf-8")
+    assert merge_config_text(written, plan.export.blocks).changed is False
     env = cli_env(tmp_path, config, demo_env)
     for profile in profiles:
         cli_name = next(b.cli_name for b in plan.export.blocks if b.profile == profile.name)
@@ -123,14 +131,29 @@ def test_exported_profiles(aws_cli: Path, demo_env: DemoEnvironment, tmp_path: P
             # The demo's roles may not use SQS: the server's AccessDenied shows the
             # request was signed for a region and sent.
             sqs = subprocess.run(
-                [str(aws_cli), "sqs", "list-queues", "--profile", cli_name,
-                 "--endpoint-url", demo_env.endpoint_url],
-                capture_output=True, text=True, env=env, timeout=120, check=False,
+                [
+                    str(aws_cli),
+                    "sqs",
+                    "list-queues",
+                    "--profile",
+                    cli_name,
+                    "--endpoint-url",
+                    demo_env.endpoint_url,
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+                check=False,
             )
             assert "must specify a region" not in sqs.stderr
             assert sqs.returncode == 0 or "AccessDenied" in sqs.stderr, sqs.stderr
         region = subprocess.run(
             [str(aws_cli), "configure", "get", "region", "--profile", cli_name],
-            capture_output=True, text=True, env=env, timeout=60, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
         )
         assert region.stdout.strip() == "us-east-1", profile.name

@@ -25,9 +25,7 @@ SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
 @pytest.fixture
-def backend(
-    secret_service: SecretServiceSession, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Any]:
+def backend(secret_service: SecretServiceSession, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from keyring.backends import SecretService
 
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", secret_service.address)
@@ -57,8 +55,10 @@ def test_store_read_rename_delete(backend: Any, tmp_path: Path) -> None:
     status = keyring_status(backend)
     assert status.usable and not status.locked, status
     vault = KeyVault(tmp_path, lambda: backend)
-    vault.save(SignInKey("alice", mfa_serial="arn:aws:iam::111111111111:mfa/alice"),
-               KeyCredentials(KEY_ID, SECRET))
+    vault.save(
+        SignInKey("alice", mfa_serial="arn:aws:iam::111111111111:mfa/alice"),
+        KeyCredentials(KEY_ID, SECRET),
+    )
     items = stored_items()
     assert set(items) == {"sign-in-key:alice"}
     assert SECRET in items["sign-in-key:alice"]

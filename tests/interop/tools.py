@@ -149,10 +149,9 @@ def secret_service_programs() -> tuple[str, str]:
     """``dbus-daemon`` and ``gnome-keyring-daemon``, or Unavailable."""
     if not sys.platform.startswith("linux"):
         raise Unavailable("a Secret Service (gnome-keyring) is tested on Linux only")
-    found = [shutil.which(name) for name in ("dbus-daemon", "gnome-keyring-daemon")]
-    missing = [
-        name for name, path in zip(("dbus-daemon", "gnome-keyring-daemon"), found) if not path
-    ]
+    names = ("dbus-daemon", "gnome-keyring-daemon")
+    found = [shutil.which(name) for name in names]
+    missing = [name for name, path in zip(names, found, strict=True) if not path]
     if missing:
         raise Unavailable(
             f"{' and '.join(missing)} not installed (Debian: apt-get install dbus-daemon "
@@ -166,8 +165,8 @@ def secret_service_programs() -> tuple[str, str]:
 
 
 def main() -> int:
-    """Install every client ahead of the tests; print what is there."""
-    status = 0
+    """Install every client ahead of the tests; print what is there. Always 0:
+    the tests themselves skip or fail with the reason."""
     for name, ensure in (
         ("aws cli", ensure_awscli),
         ("aesr-config", ensure_aesr_parser),
@@ -177,8 +176,7 @@ def main() -> int:
             print(f"interop: {name}: {ensure()}")
         except Unavailable as exc:
             print(f"interop: {name}: unavailable: {exc}")
-            status = 1
-    return status if required() else 0
+    return 0
 
 
 if __name__ == "__main__":

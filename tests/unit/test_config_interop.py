@@ -112,7 +112,8 @@ def test_every_exported_block_names_the_region_the_app_would_use(tmp_path: Path)
     ]
     result = export_aws_config(profiles, region_for=region_resolver(config, {}))
     loaded = botocore_profiles(config + "\n" + result.text, tmp_path)
-    assert {name: loaded[name]["region"] for name in ("Own", "FromSource", "FromDefault", "Chain")} == {
+    names = ("Own", "FromSource", "FromDefault", "Chain")
+    assert {name: loaded[name]["region"] for name in names} == {
         "Own": "eu-west-1",
         "FromSource": "ap-south-1",
         "FromDefault": "us-east-1",

@@ -242,8 +242,10 @@ def _missing_program(exc: BaseException, ctx: AwsContext) -> AwsError | None:
     program = exc.filename if isinstance(exc.filename, str) else ""
     if not program:
         return None
-    why = "cannot be run (permission denied)" if isinstance(exc, PermissionError) else (
-        "is not installed or not on PATH"
+    why = (
+        "cannot be run (permission denied)"
+        if isinstance(exc, PermissionError)
+        else ("is not installed or not on PATH")
     )
     return AwsError(
         f"The source profile '{ctx.source_profile}' gets its credentials from the program "

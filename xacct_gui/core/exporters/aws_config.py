@@ -220,5 +220,3 @@ def _why_not_exported(profile: RoleProfile, by_key: Mapping[str, RoleProfile]) -
             )
         current = parent
     return "its source roles form a loop" if current is not None else ""
-
-

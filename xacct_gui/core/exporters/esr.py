@@ -104,8 +104,9 @@ def export_esr(
                 f"The base account for the AWS CLI profile {source!r} is written as "
                 f"[{block_name}] because a role profile already has that name."
             )
+        base = bases[source]
         base_lines = [_esr_header(block_name)]
-        base_lines.extend(f"{key} = {bases[source][key]}" for key in BASE_KEYS if key in bases[source])
+        base_lines.extend(f"{key} = {base[key]}" for key in BASE_KEYS if key in base)
         blocks.append("\n".join(base_lines) + "\n")
     unbased: list[str] = []
     for profile in writable:
@@ -138,6 +139,4 @@ def export_esr(
             "account the browser is signed in to."
         )
     text = "\n".join([ESR_HEADER + "\n", *blocks]) if blocks else ESR_HEADER + "\n"
-    return ExportResult(
-        "esr", text, tuple(p.name for p in writable), tuple(skipped), tuple(notes)
-    )
+    return ExportResult("esr", text, tuple(p.name for p in writable), tuple(skipped), tuple(notes))
