@@ -40,6 +40,21 @@ def aesr_parser() -> list[str]:
     return need(tools.ensure_aesr_parser)
 
 
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
 class SecretServiceSession:
     """A private D-Bus session bus with gnome-keyring's Secret Service on it."""
 
@@ -53,8 +68,20 @@ class SecretServiceSession:
         run, data = self.root / "run", self.root / "data"
         run.mkdir(mode=0o700)
         data.mkdir()
+        # A bus of our own with no service directories: nothing is started by D-Bus
+        # activation (a desktop's session config would start a second
+        # gnome-keyring-daemon for the first Secret Service call, and whichever
+        # daemon wins then owns the service, without the login collection).
+        config = self.root / "bus.conf"
+        config.write_text(BUS_CONFIG.format(socket=self.root / "bus"), encoding="utf-8")
         bus = subprocess.Popen(
-            [dbus_daemon, "--session", "--nofork", "--nopidfile", "--print-address=1"],
+            [
+                dbus_daemon,
+                f"--config-file={config}",
+                "--nofork",
+                "--nopidfile",
+                "--print-address=1",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
@@ -85,14 +112,37 @@ class SecretServiceSession:
         # --unlock reads the login keyring's password from stdin (a test password).
         daemon.stdin.write(b"interop-test-password")
         daemon.stdin.close()
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if daemon.poll() is not None:
                 raise tools.Unavailable(f"gnome-keyring-daemon exited ({daemon.returncode})")
             if self._collection_ready():
                 return
             time.sleep(0.1)
-        raise tools.Unavailable("gnome-keyring's login collection did not appear within 15 s")
+        raise tools.Unavailable(
+            f"gnome-keyring's login collection did not appear within 30 s ({self._seen()})"
+        )
+
+    def _seen(self) -> str:
+        """What the bus shows, for the skip message."""
+        import secretstorage
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DBUS_SESSION_BUS_ADDRESS", self.address)
+            try:
+                bus = secretstorage.dbus_init()
+                try:
+                    return (
+                        ", ".join(
+                            f"{c.collection_path} locked={c.is_locked()}"
+                            for c in secretstorage.get_all_collections(bus)
+                        )
+                        or "no collections"
+                    )
+                finally:
+                    bus.close()
+            except Exception as exc:
+                return f"{type(exc).__name__}: {exc}"
 
     def _collection_ready(self) -> bool:
         """True once the unlocked login collection is on the bus. Only the service's

@@ -157,11 +157,15 @@ def merge_config_text(original: str, blocks: Sequence[ConfigBlock]) -> MergePlan
     ``web_identity_token_file`` are removed (botocore refuses them beside
     ``source_profile``), and every other line —
     other keys, ``s3 =`` sub-sections, comments, blank lines — stays as it was.
-    A region already there is kept when the profile has none. A section of that
-    name that is not a role profile (it has settings but no ``role_arn``: keys,
-    SSO…) is left alone and reported as ``skip``. A key whose value
-    does not change keeps its line byte for byte. Profiles without a section are
-    appended. Line endings follow the file's (CRLF stays CRLF).
+    A region already there is kept when the profile has none; ``granted_color``
+    is not added to a section without one and a value Granted accepts is kept
+    (the app's colour then goes to ``xacct_color``). A section of that name the
+    app must not write into (it has settings but no ``role_arn``: keys, SSO…; or
+    it lies inside another tool's managed block) is left alone, and the block is
+    written as ``NAME-xacct`` instead, with a warning; blocks chained from it
+    follow the new name. A key whose value does not change keeps its line byte
+    for byte. Profiles without a section are appended. Line endings follow the
+    file's (CRLF stays CRLF). ``skip`` is no longer produced (kept for callers).
     """
     document = parse_ini(original)
     lines = list(document.lines)
