@@ -99,6 +99,14 @@ def test_granted_values_and_managed_blocks_are_left_alone(tmp_path: Path) -> Non
     assert read["Toolbar"].color == "red" and read["NoColour"].color == "blue"
 
 
+def test_nothing_is_appended_inside_a_managed_block_left_open() -> None:
+    original = GRANTED_FILE.replace("[granted_registry_end corp]\n", "")
+    plan = merge_config_text(original, export_aws_config([make_profile("New")]).blocks)
+    assert plan.text == original
+    assert plan.sections("add") == []
+    assert any("granted_registry_start corp" in w and "New" in w for w in plan.warnings)
+
+
 # --- 15: the region the app would use ---
 
 

@@ -236,6 +236,19 @@ def merge_config_text(original: str, blocks: Sequence[ConfigBlock]) -> MergePlan
             )
         )
     text = apply_edits(lines, edits)
+    open_block = _open_block(document.sections)
+    if appended and open_block is not None:
+        # The file ends inside a block another tool manages: anything appended
+        # would land in it. Nothing is added; the user is told why.
+        warnings.append(
+            f"The file ends inside [{open_block.header}] (line {open_block.line}), a block "
+            "another tool manages, with no end marker: new profiles were not added "
+            f"({', '.join(block.cli_name for block in appended)}). Close the block or add "
+            "them by hand."
+        )
+        added = {block.cli_name for block in appended}
+        changes = [c for c in changes if not (c.action == "add" and c.cli_name in added)]
+        appended = []
     if appended:
         if text and not text.endswith(("\n", "\r")):
             text += newline
@@ -286,6 +299,22 @@ def _home_for(
         if candidate.casefold() not in taken:
             taken.add(candidate.casefold())
             return candidate
+
+
+def _open_block(sections: Sequence[IniSection]) -> IniSection | None:
+    """The start marker of a managed block the file never closes, if any."""
+    opened: IniSection | None = None
+    end = ""
+    for section in sections:
+        header = section.header.strip()
+        if opened is not None:
+            if header == end:
+                opened = None
+            continue
+        match = _MANAGED_START_RE.fullmatch(header)
+        if match:
+            opened, end = section, f"{match['tool']}_end{match['rest']}"
+    return opened
 
 
 def _foreign(section: IniSection, managed: set[int]) -> bool:
