@@ -113,7 +113,7 @@ class AwsService(RoleSessions):
 
         One client per config and region, not per role session: a new client would open
         a new connection (a TCP and TLS handshake on a real network) on every switch.
-        Worker thread only (the credentials are swapped in place).
+        Only the thread running the service's call (the credentials are swapped in place).
         """
         source_profile = profile.source_profile if profile.source_kind == "profile" else None
         region = self._clients.region_for(profile, self._clients.config_session(profile))

@@ -65,7 +65,8 @@ class WarmClient:
     """One botocore client kept for the app's life, signing as the role session last
     given to :meth:`signed_by`.
 
-    Only the worker thread may call it (see docs/architecture.md, Threads): swapping
+    Only the thread running the service's current call may use it (one at a time, see
+    docs/architecture.md, Threads): swapping
     the credentials while another thread's call is being signed would sign that call
     as the wrong role. Clients other threads use are made per role session instead.
     """

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
+from xacct_gui.gui.widgets.plain_text import plain
+
 if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import SwitchResult
 
@@ -56,15 +58,15 @@ class SessionStatus(QObject):
         super().__init__(status_bar)
         self._status_bar = status_bar
         self._result: SwitchResult | None = None
-        self.count_label = QLabel(status_bar)
+        self.count_label = plain(QLabel(status_bar))
         self.count_label.setObjectName("bucketCount")
-        self.identity_label = QLabel(status_bar)
+        self.identity_label = plain(QLabel(status_bar))
         self.identity_label.setObjectName("identityLabel")
         self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Its width comes from the stretch, never from its text: a new ARN on every switch
         # then moves nothing (a status-bar relayout repainted the window's bottom half).
         self.identity_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.expiry_label = QLabel(status_bar)
+        self.expiry_label = plain(QLabel(status_bar))
         self.expiry_label.setObjectName("expiryLabel")
         self.expiry_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         _fix_size(self.count_label, WIDEST_COUNT)
