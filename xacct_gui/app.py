@@ -79,11 +79,14 @@ class Launch:
         return LoadResult(profiles=profiles, problems=loaded.problems)
 
     def make_service(self) -> AwsService:
+        from xacct_gui.core.sso.store import SsoStore
+
+        sso_store = SsoStore(self.config_dir)
         if self.demo_env is not None:
-            return self.demo_env.make_service(keys=self.vault)
+            return self.demo_env.make_service(keys=self.vault, sso_store=sso_store)
         from xacct_gui.core.aws import AwsService
 
-        return AwsService(keys=self.vault)
+        return AwsService(keys=self.vault, sso_store=sso_store)
 
     # --- headless ---
 
