@@ -88,6 +88,9 @@ class SsoStandIn:
     device_pending_polls: int = 2  # polls answered authorization_pending before approval
     device_slow_down_polls: tuple[int, ...] = ()  # poll numbers answered slow_down
     device_outcome: str = "approve"  # or "deny", "expire"
+    # (account, role) -> {"accessKeyId", "secretAccessKey", "sessionToken", "expiration"}:
+    # real credentials (e.g. minted by moto's STS) so S3 calls made with them succeed.
+    mint_credentials: Any = None
     calls: collections.Counter[str] = field(default_factory=collections.Counter)
     clients: dict[str, _Client] = field(default_factory=dict)
     # access token -> expiry (monotonic); refresh token -> client id
@@ -405,6 +408,12 @@ class SsoStandIn:
         account = self.accounts.get(query.get("account_id", ""))
         if account is None or query.get("role_name") not in account["roles"]:
             raise portal_error("ForbiddenException", 403, "No access")
+        if self.mint_credentials is not None:
+            return (
+                200,
+                {"roleCredentials": self.mint_credentials(query["account_id"], query["role_name"])},
+                {},
+            )
         expiration_ms = int((time.time() + 3600) * 1000)
         creds = {
             "accessKeyId": "ASIA" + secrets.token_hex(8).upper(),
