@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The error code of an Identity Center role whose session cannot be renewed.
+SSO_SIGN_IN_NEEDED = "SsoSignInNeeded"
 # How long one MFA code unlocks a source (GetSessionToken); AWS allows up to 36 h.
 MFA_SESSION_SECONDS = 12 * 3600
 
@@ -346,8 +348,15 @@ class RoleSessions:
                 "cannot reach.",
                 "SsoUnavailable",
             )
+        from .sso.errors import SsoSessionExpired
+
         instance = self.sso.instance_for(str(profile.sso_start_url), profile.sso_region)
-        creds = self.sso.role_credentials(instance, profile.account_id, profile.role_name)
+        try:
+            creds = self.sso.role_credentials(instance, profile.account_id, profile.role_name)
+        except SsoSessionExpired as exc:
+            log.info("Identity Center session of %s unusable: %s", instance.org, exc.code)
+            exc.code = SSO_SIGN_IN_NEEDED  # one code the window answers with "Sign in"
+            raise
         session = RoleSession(
             access_key_id=creds.access_key_id,
             secret_access_key=creds.secret_access_key,

@@ -191,6 +191,14 @@ class SignInDialog(QDialog):
         return PAGES[self.pages.currentIndex()]
 
     @property
+    def instance(self) -> SsoInstance | None:
+        return self._instance
+
+    @property
+    def roles(self) -> list[DiscoveredRole]:
+        return list(self._roles)
+
+    @property
     def error(self) -> str:
         return self.error_label.text() if self.error_label.isVisible() else ""
 

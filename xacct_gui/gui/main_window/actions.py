@@ -94,8 +94,17 @@ ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
     ),
     SubmenuSpec("recent", "&Recent roles", "profiles"),  # Ctrl+1 … Ctrl+5
     ActionSpec(
-        "keys", "&Sign-in keys…", "profile_actions.manage_sign_in_keys", "profiles",
+        "sso_sign_in", "Sign &in with IAM Identity Center…", "sso_actions.start", "profiles",
         separator_before=True,
+        tooltip="Sign in to your organisation's access portal; every account and role "
+        "you may use becomes a role profile (run it again to re-sync)",
+    ),
+    ActionSpec(
+        "sso_sign_out", "Sign &out of IAM Identity Center", "sso_actions.sign_out", "profiles",
+        needs="selection",
+    ),
+    ActionSpec(
+        "keys", "&Sign-in keys…", "profile_actions.manage_sign_in_keys", "profiles",
     ),
     ActionSpec(
         "import_config", "Import from &AWS config…", "profile_actions.import_from_aws_config",
