@@ -32,7 +32,10 @@ class DemoUnavailable(RuntimeError):
 class Launch:
     """One run of the app, GUI or headless; :meth:`close` releases what it started."""
 
-    def __init__(self, *, config_dir: Path | None, demo: bool) -> None:
+    def __init__(
+        self, *, config_dir: Path | None, demo: bool, team_file: Path | None = None
+    ) -> None:
+        self.team_file = team_file
         self._temp_config: tempfile.TemporaryDirectory[str] | None = None
         if config_dir is None:
             # The demo never touches the user's real profiles unless asked to.
@@ -142,6 +145,12 @@ class Launch:
         start_with = last if any(p.name == last for p in loaded.profiles) else first
         if start_with:
             window.switch_to(start_with)
+        if self.team_file is not None:
+            from PySide6.QtCore import QTimer
+
+            team = str(self.team_file)
+            # Once the window is up: a bad file shows in its banner and changes nothing.
+            QTimer.singleShot(0, window, lambda: window.sso_actions.open_team(team))
         try:
             return int(app.exec())
         finally:

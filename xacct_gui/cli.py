@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --sso-sync: print a URL and code to confirm instead of opening a browser",
     )
+    parser.add_argument(
+        "--team",
+        metavar="FILE",
+        type=Path,
+        help="open a team file from your administrator (organisation sign-in, colours, "
+        "extra roles) and start at its sign-in",
+    )
     parser.add_argument("--debug", action="store_true", help="verbose logging on stderr")
     parser.add_argument(
         "--self-test",
@@ -109,6 +116,8 @@ def flag_problem(args: argparse.Namespace) -> str | None:
         return "--sso-region and --device-code go with --sso-sync"
     if args.sso_sync and (args.list_buckets or args.credential_process):
         return "use --sso-sync on its own"
+    if args.team and (args.sso_sync or args.list_buckets or args.credential_process):
+        return "--team opens the window; use it without headless commands"
     return None
 
 
@@ -134,6 +143,7 @@ def open_launch(args: argparse.Namespace) -> Launch:
     return Launch(
         config_dir=resolve_config_dir(args.config_dir) if use_real_dir else None,
         demo=args.demo,
+        team_file=getattr(args, "team", None),
     )
 
 

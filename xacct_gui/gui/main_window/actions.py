@@ -64,6 +64,11 @@ MENUS: tuple[tuple[str, str], ...] = (
 ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
     # File
     ActionSpec(
+        "open_team", "Open &team file…", "sso_actions.open_team_file", "file",
+        tooltip="A file from your administrator: your organisation's sign-in, colours and "
+        "extra roles",
+    ),
+    ActionSpec(
         "export_csv", "&Export table as CSV…", "bucket_panel.export_csv", "file",
         ("Ctrl+Shift+S",),
     ),

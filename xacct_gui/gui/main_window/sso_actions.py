@@ -11,9 +11,10 @@ renewed, a banner offers *Sign in*; the app never opens a browser unasked.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from xacct_gui.core.discovery import ColorRule
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from xacct_gui.core.aws import AwsService
     from xacct_gui.core.sso import SessionInfo, SsoSessions
+    from xacct_gui.core.sso.team import TeamFile
     from xacct_gui.gui.sso_dialog import SignInDialog
 
 
@@ -65,6 +67,8 @@ class ExpiredBanner(QFrame):
 
 
 class SsoActions(QObject):
+    team_problem = Signal(str)  # why a team file was not used
+
     def __init__(
         self,
         parent: QWidget,
@@ -83,6 +87,7 @@ class SsoActions(QObject):
         self._profile_actions = profile_actions
         self._state = state
         self._open_url = open_url
+        self.team: TeamFile | None = None
         self.banner = ExpiredBanner(parent)
         self.banner.button.clicked.connect(self._sign_in_again)
         self.session_label = QLabel(status_bar)
@@ -151,14 +156,50 @@ class SsoActions(QObject):
         )
         self._state.set(SSO_TEMPLATE, dialog.template_used)
         self.banner.hide()
-        select = plan.added[0] if plan.added and not self._book.profiles else None
-        self._profile_actions.commit(list(plan.profiles), select=select)
+        profiles, added = list(plan.profiles), list(plan.added)
+        team = self.team
+        if team is not None and team.instance.start_url == dialog.instance.start_url:
+            from xacct_gui.core.sso.team import add_team_roles
+
+            profiles, extra = add_team_roles(profiles, team)
+            added += extra
+        select = added[0] if added and not self._book.profiles else None
+        self._profile_actions.commit(profiles, select=select)
         self._profile_actions.message.emit(
             f"{dialog.instance.org}: {len(plan.added)} added, {len(plan.updated)} kept, "
             f"{len(plan.gone)} no longer listed",
             8000,
         )
         self.show_session(dialog.instance.start_url, dialog.instance.region)
+
+    # --- team files ---
+
+    @Slot()
+    def open_team_file(self) -> None:
+        """*File → Open team file…*: choose a file, then :meth:`open_team`."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self._parent, "Open team file", "", "Team files (*.json);;All files (*)"
+        )
+        if path:
+            self.open_team(path)
+
+    def open_team(self, path: str) -> bool:
+        """Read and check the team file; a bad one is reported and changes nothing.
+        A good one sets the colour rules and name template, then offers "Sign in to <org>"."""
+        from xacct_gui.core.sso.team import TeamFileError, read_team_file
+
+        try:
+            team = read_team_file(Path(path))
+        except TeamFileError as exc:
+            self.team_problem.emit(str(exc))
+            return False
+        self.team = team
+        self._state.update({DISCOVERY_RULES: team.rules, SSO_TEMPLATE: team.template})
+        instance = team.instance
+        self.sign_in(instance.start_url, instance.region, instance.name)
+        return True
 
     # --- sign out ---
 

@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
             button.clicked.connect(actions[action_id].trigger)
 
         self.first_run.chosen.connect(self._on_first_run_choice)
+        self.sso_actions.team_problem.connect(self.file_warning.show_message)
         self.quick_switch.chosen.connect(self.switch_to)
         self.recent_shortcuts.chosen.connect(self.switch_to)
         self.tray.chosen.connect(self.switch_to)
