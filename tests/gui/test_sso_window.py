@@ -9,6 +9,7 @@ clients; the keyring is the Windows-sized test double.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import threading
@@ -28,6 +29,7 @@ from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.sso import SsoStore
 from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.demo import DemoEnvironment
+from xacct_gui.demo.plan import SOURCE_ACCOUNT
 from xacct_gui.gui.main_window import MainWindow
 from xacct_gui.gui.sso_dialog import SignInDialog
 from xacct_gui.gui.workers import SwitchController
@@ -212,3 +214,63 @@ def test_resync_from_the_menu_keeps_a_renamed_profile(
     assert idc.calls["Authorize"] == 1  # the stored session was reused: no browser
     state = StateStore(tmp_path).load()
     assert state["sso_template"] == "{account_name} / {role_name}"
+
+
+def test_team_file_lands_on_its_sign_in_and_adds_its_roles(
+    qtbot: QtBot,
+    sso_window: MainWindow,
+    idc: SsoStandIn,
+    demo_env: DemoEnvironment,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = sso_window
+    dev = next(p for p in demo_env.profiles if p.name == "Dev")
+    test = next(p for p in demo_env.profiles if p.name == "Test")
+    # The role the team's extra role chains from: its credentials may assume Test.
+    idc.accounts[SOURCE_ACCOUNT] = {"name": "identity", "email": "i@example.com", "roles": ["Hub"]}
+    team = {
+        "xacct_team": 1,
+        "organisation": "Acme",
+        "start_url": START_URL,
+        "region": "eu-west-1",
+        "name_template": "{account_name}: {role_name}",
+        "color_rules": [{"text": "dev", "color": "orange"}],
+        "roles": [
+            {
+                "name": "Test (team)",
+                "account_id": test.account_id,
+                "role_name": test.role_name,
+                "external_id": test.external_id,
+                "via": {"account_id": SOURCE_ACCOUNT, "role_name": "Hub"},
+            }
+        ],
+    }
+    bad = tmp_path / "bad-team.json"
+    bad.write_text(json.dumps({**team, "start_url": "https://example.com"}))
+    opened: list[str] = []
+    real_run = window.sso_actions.run_dialog
+
+    def run(dialog: SignInDialog) -> bool:
+        opened.append(f"{dialog.url_edit.text()}|{dialog.org_edit.text()}")
+        return real_run(dialog)
+
+    monkeypatch.setattr(window.sso_actions, "run_dialog", run)
+    assert window.sso_actions.open_team(str(bad)) is False
+    assert "not an IAM Identity Center portal" in window.file_warning.text()
+    assert opened == [] and window.book.profiles == []
+
+    good = tmp_path / "team.json"
+    good.write_text(json.dumps(team))
+    assert window.sso_actions.open_team(str(good)) is True
+    assert opened == [f"{START_URL}|Acme"]
+    names = window.book.names
+    assert sorted(names) == sorted([f"shop-dev: {dev.role_name}", "identity: Hub", "Test (team)"])
+    assert window.book.find(f"shop-dev: {dev.role_name}").color == "orange"  # type: ignore[union-attr]
+    chained = window.book.profiles[2]
+    assert chained.source_role == "identity: Hub" and chained.external_id == test.external_id
+    window.switch_to("Test (team)")
+    qtbot.waitUntil(
+        lambda: set(shown_names(window)) == set(demo_env.buckets_by_account[test.account_id]),
+        timeout=WAIT_MS,
+    )
