@@ -7,6 +7,7 @@ first, botocore later on the worker thread (importing it costs ~0.4 s).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from xacct_gui.core.store import LoadResult, ProfileStore, StateStore
 if TYPE_CHECKING:
     from xacct_gui.core.aws import AwsService
     from xacct_gui.demo import DemoAws, DemoEnvironment
+    from xacct_gui.demo.approval import DemoIdentityCenter
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -47,6 +49,7 @@ class Launch:
         self.vault = KeyVault(config_dir)
         self._demo_requested = demo
         self._demo: DemoAws | None = None
+        self._identity_center: DemoIdentityCenter | None = None
         self.demo_env: DemoEnvironment | None = None
 
     # --- demo ---
@@ -66,7 +69,14 @@ class Launch:
                 f"(pip install 'xacct-gui[demo]'). ({exc})"
             ) from None
         self._demo = DemoAws()
-        self.demo_env = self._demo.start()
+        env = self._demo.start()
+        from xacct_gui.demo.approval import start_identity_center
+
+        # The demo's own Identity Center (approval pages on 127.0.0.1), for this run only.
+        self._identity_center = start_identity_center(env)
+        self.demo_env = dataclasses.replace(
+            env, sso_endpoint_url=self._identity_center.endpoint_url
+        )
         return self.demo_env
 
     def _load_profiles(self) -> LoadResult:
@@ -138,6 +148,10 @@ class Launch:
             emulator_endpoint=self.demo_env.endpoint_url if self.demo_env else None,
             vault=self.vault,
         )
+        if self.demo_env is not None and self.demo_env.sso_endpoint_url:
+            from xacct_gui.demo.approval import DEMO_ORG, DEMO_SSO_REGION, DEMO_START_URL
+
+            window.sso_actions.prefill = (DEMO_START_URL, DEMO_SSO_REGION, DEMO_ORG)
         window.show()
         controller.warm_up()
         last = UiState(self.state).last_profile
@@ -159,6 +173,9 @@ class Launch:
             controller.deleteLater()
 
     def close(self) -> None:
+        if self._identity_center is not None:
+            self._identity_center.__exit__(None, None, None)
+            self._identity_center = None
         if self._demo is not None:
             self._demo.stop()
             self._demo = None

@@ -88,6 +88,8 @@ class SsoActions(QObject):
         self._state = state
         self._open_url = open_url
         self.team: TeamFile | None = None
+        # What the dialog starts with when opened from the menu (the demo's portal).
+        self.prefill: tuple[str, str, str] = ("", "", "")
         self.banner = ExpiredBanner(parent)
         self.banner.button.clicked.connect(self._sign_in_again)
         self.session_label = QLabel(status_bar)
@@ -131,7 +133,7 @@ class SsoActions(QObject):
     @Slot()
     def start(self) -> None:
         """The menu's and the first-run panel's *Sign in with IAM Identity Center…*."""
-        self.sign_in()
+        self.sign_in(*self.prefill)
 
     def sign_in(self, start_url: str = "", region: str = "", org: str = "") -> None:
         dialog = self.make_dialog(start_url, region, org)
