@@ -274,3 +274,71 @@ def test_team_file_lands_on_its_sign_in_and_adds_its_roles(
         lambda: set(shown_names(window)) == set(demo_env.buckets_by_account[test.account_id]),
         timeout=WAIT_MS,
     )
+
+
+def test_a_waiting_sign_in_does_not_hold_up_switches(
+    qtbot: QtBot,
+    window: MainWindow,
+    idc: SsoStandIn,
+    demo_env: DemoEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dev = next(p for p in demo_env.profiles if p.name == "Dev")
+    window.profile_actions.commit([dev], select=None)
+    window.sso_actions._open_url = lambda url: True  # the user never approves
+    dialogs: list[SignInDialog] = []
+
+    def run(dialog: SignInDialog) -> bool:
+        dialog.show()
+        dialog.url_edit.setText(START_URL)
+        dialog.region_edit.setText("eu-west-1")
+        dialog.sign_in_button.click()
+        dialogs.append(dialog)
+        return False  # leave it waiting (the test drives the rest)
+
+    monkeypatch.setattr(window.sso_actions, "run_dialog", run)
+    monkeypatch.setattr(window.sso_actions, "make_dialog", _keep(window.sso_actions.make_dialog))
+    window.sso_actions.start()
+    (dialog,) = dialogs
+    qtbot.waitUntil(lambda: idc.calls["RegisterClient"] == 1, timeout=WAIT_MS)
+    assert dialog.page == "waiting"
+    window.switch_to("Dev")
+    qtbot.waitUntil(
+        lambda: set(shown_names(window)) == set(demo_env.buckets_by_account[dev.account_id]),
+        timeout=WAIT_MS,
+    )
+    assert dialog.page == "waiting"  # still waiting for the browser, on its own thread
+    dialog.cancel_button.click()
+    assert dialog._task.wait(5)
+
+
+def _keep(make: object) -> object:
+    """make_dialog, but the dialog outlives sign_in()'s deleteLater (the test checks it)."""
+
+    def keep(*args: object) -> SignInDialog:
+        dialog: SignInDialog = make(*args)  # type: ignore[operator]
+        dialog.setParent(None)
+        dialog.deleteLater = lambda: None  # type: ignore[method-assign]
+        return dialog
+
+    return keep
+
+
+def test_keep_alive_renews_before_expiry_and_says_when_it_cannot(
+    qtbot: QtBot, sso_window: MainWindow, idc: SsoStandIn, browser_visits: list[str]
+) -> None:
+    window = sso_window
+    idc.access_token_seconds = 600  # inside the 15-minute window from the start
+    window.action("sso_sign_in").trigger()
+    before = idc.calls["CreateToken"]
+    window.sso_actions.keep_alive()
+    qtbot.waitUntil(lambda: idc.calls["CreateToken"] == before + 1, timeout=WAIT_MS)
+    assert not window.sso_actions.banner.isVisible()
+
+    idc.revoke_refresh_tokens()
+    window.sso_actions.keep_alive()
+    banner = window.sso_actions.banner
+    qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
+    assert banner.label.text() == "Session for Acme expired"
+    assert len(browser_visits) == 1  # no browser opened unasked
+    assert window.sso_actions.keep_alive_timer.isActive()

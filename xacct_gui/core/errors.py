@@ -43,6 +43,11 @@ from botocore.exceptions import (
 Operation = Literal["assume", "list"]
 
 
+# The code of an Identity Center role whose session cannot be renewed: the window
+# answers it with a "Sign in" banner, a headless command with one line.
+SSO_SIGN_IN_NEEDED = "SsoSignInNeeded"
+
+
 class XacctError(Exception):
     """An error whose ``str()`` is the message a user reads.
 

@@ -25,6 +25,7 @@ import botocore.session
 from .aws_clients import BotocoreClients
 from .credentials import Clock, RoleSession, utc_now
 from .errors import (
+    SSO_SIGN_IN_NEEDED,
     AwsContext,
     AwsError,
     MfaCodeRequired,
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The error code of an Identity Center role whose session cannot be renewed.
-SSO_SIGN_IN_NEEDED = "SsoSignInNeeded"
 # How long one MFA code unlocks a source (GetSessionToken); AWS allows up to 36 h.
 MFA_SESSION_SECONDS = 12 * 3600
 

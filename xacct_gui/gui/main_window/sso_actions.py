@@ -11,15 +11,16 @@ renewed, a banner offers *Sign in*; the app never opens a browser unasked.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from xacct_gui.core.discovery import ColorRule
+from xacct_gui.core.errors import SSO_SIGN_IN_NEEDED
 from xacct_gui.core.profiles import RoleProfile
-from xacct_gui.core.sessions import SSO_SIGN_IN_NEEDED
 from xacct_gui.core.ui_state import DISCOVERY_RULES, SSO_TEMPLATE, UiState
 from xacct_gui.gui.main_window.book import ProfileBook
 from xacct_gui.gui.main_window.profile_actions import ProfileActions
@@ -32,6 +33,13 @@ if TYPE_CHECKING:
     from xacct_gui.core.sso import SessionInfo, SsoSessions
     from xacct_gui.core.sso.team import TeamFile
     from xacct_gui.gui.sso_dialog import SignInDialog
+
+
+KEEP_ALIVE_MS = 5 * 60 * 1000
+
+
+def _ignore(_result: object) -> None:
+    pass
 
 
 def _sessions_job(service: AwsService) -> SsoSessions:
@@ -97,6 +105,12 @@ class SsoActions(QObject):
         status_bar.addPermanentWidget(self.session_label)
         controller.switch_failed.connect(self._on_switch_failed)
         controller.switched.connect(self._on_switched)
+        # Renew tokens before they expire (refresh token only, never a browser), so a
+        # switch after a quiet hour does not wait for the renewal.
+        self.keep_alive_timer = QTimer(self)
+        self.keep_alive_timer.setInterval(KEEP_ALIVE_MS)
+        self.keep_alive_timer.timeout.connect(self.keep_alive)
+        self.keep_alive_timer.start()
 
     # --- sign in and sync ---
 
@@ -234,6 +248,28 @@ class SsoActions(QObject):
 
     # --- session state ---
 
+    @Slot()
+    def keep_alive(self) -> None:
+        """Renew each saved Identity Center's token when under 15 minutes are left."""
+        portals = {(p.sso_start_url, p.sso_region) for p in self._book.profiles if p.sso_start_url}
+        for url, region in sorted(portals, key=str):
+
+            def job(service: AwsService, url: str = str(url), region: str | None = region) -> None:
+                from xacct_gui.core.sso import SsoSessionExpired
+
+                sso = _sessions_job(service)
+                instance = sso.instance_for(url, region)
+                if sso.status(instance).expires_at is None:
+                    return  # signed out: nothing to renew, and no banner for it
+                try:
+                    sso.access_token(instance)
+                except SsoSessionExpired as exc:
+                    exc.code = SSO_SIGN_IN_NEEDED
+                    raise
+
+            profile = next(p for p in self._book.profiles if p.sso_start_url == url)
+            self._controller.run_job(job, on_done=_ignore, on_error=partial(self._expired, profile))
+
     def show_session(self, start_url: str, region: str | None) -> None:
         def job(service: AwsService) -> SessionInfo:
             sso = _sessions_job(service)
@@ -257,6 +293,9 @@ class SsoActions(QObject):
         if profile is not None and profile.sso_start_url:
             self.banner.hide()
             self.show_session(profile.sso_start_url, profile.sso_region)
+
+    def _expired(self, profile: RoleProfile, message: str, code: str) -> None:
+        self._on_switch_failed(profile, message, code)
 
     @Slot(object, str, str)
     def _on_switch_failed(self, profile: RoleProfile, message: str, code: str) -> None:
