@@ -74,7 +74,10 @@ def sso_sync_command(
     err = err or sys.stderr
     try:
         typed = make_instance(start_url, region)
-        launch.load_headless()
+        first = launch.load_headless()
+        if not launch.store.writable:  # say so before asking anyone to sign in
+            print(f"error: {_one_line(first.problems[0])}", file=err)
+            return 1
         service = launch.make_service()
         sso = service.sso
         assert sso is not None  # make_service always gives the service a sign-in store

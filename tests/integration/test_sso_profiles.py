@@ -294,3 +294,16 @@ def test_sso_sync_failure_is_one_line(
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and words in err
     assert not (tmp_path / "profiles.json").exists()
+
+
+def test_sso_sync_refuses_an_unreadable_profile_file_before_signing_in(
+    idc: SsoStandIn, vault: WindowsSizedKeyring, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "profiles.json").write_text('{"version": 99, "profiles": []}')
+    assert sync(config) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "newer xacct" in err
+    assert idc.calls["RegisterClient"] == 0
+    assert (config / "profiles.json").read_text() == '{"version": 99, "profiles": []}'
