@@ -135,3 +135,30 @@ def test_open_url_runs_the_browser_command(tmp_path: Path, monkeypatch: pytest.M
     assert seen.read_text() == "https://example.com/a b"
     monkeypatch.setenv("BROWSER", "/no/such/browser")
     assert open_url("https://example.com") is False
+
+
+def test_export_writes_the_cli_identity_center_profile_and_chains_from_it(
+    tmp_path: Path,
+) -> None:
+    import botocore.configloader
+
+    from xacct_gui.core.exporters import export_aws_config
+
+    sso = RoleProfile.from_dict(sso_dict(name="shop", region="eu-central-1"))
+    chained = make_profile(
+        name="audit", source_profile=None, source_role="shop", external_id="ext-123456"
+    )
+    result = export_aws_config([sso, chained])
+    path = tmp_path / "config"
+    path.write_text(result.text)
+    config = botocore.configloader.raw_config_parse(str(path))
+    assert config["profile shop"] == {
+        "sso_start_url": ACME.start_url,
+        "sso_region": "eu-west-1",
+        "sso_account_id": "111111111111",
+        "sso_role_name": "Admin",
+        "region": "eu-central-1",
+        "granted_color": "blue",
+    }
+    assert config["profile audit"]["source_profile"] == "shop"
+    assert config["profile audit"]["external_id"] == "ext-123456"
