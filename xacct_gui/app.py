@@ -16,9 +16,13 @@ from typing import TYPE_CHECKING
 
 from xacct_gui import APP_ID, APP_NAME, __version__
 from xacct_gui.core.keys import KeyVault
-from xacct_gui.core.store import LoadResult, ProfileStore, StateStore
+from xacct_gui.core.store import LoadResult, ProfileStore, StateStore, remove_stale_temp_files
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QWidget
+
     from xacct_gui.core.aws import AwsService
     from xacct_gui.demo import DemoAws, DemoEnvironment
     from xacct_gui.demo.approval import DemoIdentityCenter
@@ -44,6 +48,8 @@ class Launch:
             self._temp_config = tempfile.TemporaryDirectory(prefix="xacct-demo-config-")
             config_dir = Path(self._temp_config.name)
         self.config_dir = config_dir
+        for directory in (config_dir, config_dir / "sso"):
+            remove_stale_temp_files(directory)  # left by a crash in the middle of a save
         self.store = ProfileStore(config_dir)
         self.state = StateStore(config_dir)
         self.vault = KeyVault(config_dir)
@@ -120,6 +126,7 @@ class Launch:
 
         from xacct_gui.core.ui_state import UiState
         from xacct_gui.gui.main_window import MainWindow
+        from xacct_gui.gui.single_instance import SingleInstance, activate_running_window
         from xacct_gui.gui.workers import SwitchController
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -130,6 +137,18 @@ class Launch:
         icon = RESOURCES / "icons" / "xacct-256.png"
         if icon.exists():
             app.setWindowIcon(QIcon(str(icon)))
+
+        # One running window per config dir: two would overwrite each other's files.
+        self.config_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        instance = SingleInstance(self.config_dir)
+        if not instance.acquire():
+            answered = activate_running_window(self.config_dir)
+            print(
+                f"{APP_NAME} is already running for {self.config_dir}"
+                + ("; brought its window to the front." if answered else "."),
+                file=sys.stderr,
+            )
+            return 0
 
         problems: list[str] = []
         if self._demo_requested:
@@ -152,6 +171,7 @@ class Launch:
             from xacct_gui.demo.approval import DEMO_ORG, DEMO_SSO_REGION, DEMO_START_URL
 
             window.sso_actions.prefill = (DEMO_START_URL, DEMO_SSO_REGION, DEMO_ORG)
+        instance.activation_requested.connect(window.bring_to_front)
         window.show()
         controller.warm_up()
         last = UiState(self.state).last_profile
@@ -165,10 +185,13 @@ class Launch:
             team = str(self.team_file)
             # Once the window is up: a bad file shows in its banner and changes nothing.
             QTimer.singleShot(0, window, lambda: window.sso_actions.open_team(team))
+        restore_signals = _quit_on_termination_signals(window)
         try:
             return int(app.exec())
         finally:
+            restore_signals()
             controller.shutdown()
+            instance.release()
             window.deleteLater()
             controller.deleteLater()
 
@@ -183,3 +206,36 @@ class Launch:
             with contextlib.suppress(OSError):
                 self._temp_config.cleanup()
             self._temp_config = None
+
+
+def _quit_on_termination_signals(window: QWidget) -> Callable[[], None]:
+    """SIGTERM and SIGINT close the window (a clean exit 0) instead of killing the
+    process; returns what restores the previous handlers.
+
+    Python runs signal handlers between bytecodes, so a timer wakes the interpreter
+    while Qt's event loop waits.
+    """
+    import signal
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def close(_signum: int, _frame: object) -> None:
+        window.close()
+        QApplication.quit()
+
+    previous = {sig: signal.signal(sig, close) for sig in (signal.SIGTERM, signal.SIGINT)}
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+
+    def restore() -> None:
+        timer.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore

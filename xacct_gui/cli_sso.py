@@ -1,6 +1,6 @@
 """``--sso-sync START_URL --sso-region REGION [--device-code]``: headless Identity Center.
 
-Sign in when no usable session is stored (the browser through :func:`..core.web.open_url`,
+Sign in when no usable session is stored (the browser through :func:`..core.browser.open_url`,
 or with ``--device-code`` the verification URL and code on stderr), list every
 account and role, then merge them into the profile file (:func:`..core.sso.sync.plan_sync`):
 one line per profile added, updated or gone on stdout, exit 0; any failure one line on
@@ -28,8 +28,8 @@ def ensure_signed_in(
     sso: SsoSessions, instance: SsoInstance, *, device_code: bool, err: TextIO
 ) -> None:
     """Sign in unless a stored session works (renewing it without a browser if it can)."""
+    from xacct_gui.core.browser import open_url
     from xacct_gui.core.sso import SsoSessionExpired
-    from xacct_gui.core.web import open_url
 
     try:
         sso.access_token(instance)

@@ -1,10 +1,8 @@
-"""Identity Center profiles: their keys in the profile file, re-sync, and the web opener."""
+"""Identity Center profiles: their keys in the profile file, re-sync, and their export."""
 
 from __future__ import annotations
 
 import json
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.sso import DiscoveredRole, SsoInstance
 from xacct_gui.core.sso.sync import plan_sync
 from xacct_gui.core.validation import validate_fields
-from xacct_gui.core.web import browser_command, open_url
 
 ACME = SsoInstance("https://d-1234567890.awsapps.com/start", "eu-west-1", "Acme")
 OTHER = SsoInstance("https://other.awsapps.com/start", "us-east-1", "Other")
@@ -112,29 +109,6 @@ def test_a_cli_profile_for_the_same_role_stays_separate() -> None:
     plan = plan_sync((cli,), [role("111111111111", "prod")], ACME)
     assert plan.profiles[0] is cli
     assert plan.added == ("prod / Admin (111111111111)",)
-
-
-def test_browser_command_follows_the_webbrowser_convention() -> None:
-    assert browser_command("https://x/?a=1&b=2", "firefox --new-tab") == [
-        "firefox",
-        "--new-tab",
-        "https://x/?a=1&b=2",
-    ]
-    assert browser_command("https://x", "open -a '%s' now") == ["open", "-a", "https://x", "now"]
-
-
-def test_open_url_runs_the_browser_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen = tmp_path / "seen"
-    script = tmp_path / "browser.py"
-    script.write_text(f"import sys; open({str(seen)!r}, 'w').write(sys.argv[1])")
-    monkeypatch.setenv("BROWSER", f"/no/such/browser:{sys.executable} {script}")
-    assert open_url("https://example.com/a b") is True
-    deadline = time.monotonic() + 10
-    while not seen.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert seen.read_text() == "https://example.com/a b"
-    monkeypatch.setenv("BROWSER", "/no/such/browser")
-    assert open_url("https://example.com") is False
 
 
 def test_export_writes_the_cli_identity_center_profile_and_chains_from_it(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from xacct_gui.core.errors import cap_message
+
 _STYLES = {
     # Light backgrounds with dark text keep WCAG AA contrast in light and dark themes.
     "error": ("#fde7e7", "#8a1c1c", "#d13212"),
@@ -28,6 +30,8 @@ class MessageBanner(QFrame):
         self._label = QLabel(self)
         self._label.setObjectName(f"{object_name}Text")
         self._label.setWordWrap(True)
+        # Messages carry names and AWS's own text: never interpret them as markup.
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         close = QToolButton(self)
         close.setText("✕")
@@ -42,7 +46,9 @@ class MessageBanner(QFrame):
         self.setVisible(False)
 
     def show_message(self, text: str) -> None:
-        self._label.setText(text)
+        # Capped here too, for text that did not come through an XacctError: a 4 MB
+        # message froze the window for 40 s while the label word-wrapped it.
+        self._label.setText(cap_message(text))
         self.setVisible(True)
 
     def clear(self) -> None:

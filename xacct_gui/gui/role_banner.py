@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from xacct_gui.core.colors import text_color_for
 from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.gui.widgets.plain_text import plain, plain_tooltip
 
 NEUTRAL_BANNER = "#d5dbdb"  # the banner's colour while no role is selected
 
@@ -24,6 +25,7 @@ class RoleBanner(QLabel):
         self.setAccessibleName("Active role")
         self.setMinimumHeight(40)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        plain(self)  # the name is the user's: "<font …>" in it must not hide the account
         self.setContentsMargins(12, 6, 12, 6)
         self.show_profile(None)
 
@@ -42,7 +44,9 @@ class RoleBanner(QLabel):
             return
         text = profile.banner_text + (f"   ·   {note}" if note else "")
         self._paint(profile.color_hex, text)
-        self.setToolTip(f"{profile.role_arn}\nSource profile: {profile.source_profile}")
+        self.setToolTip(
+            plain_tooltip(f"{profile.role_arn}\nSource profile: {profile.source_profile}")
+        )
 
     def _paint(self, background: str, text: str) -> None:
         self._background = background

@@ -7,9 +7,7 @@ that ask stay free of dialogs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 
 class Prompts:
@@ -19,8 +17,9 @@ class Prompts:
         self._parent = parent
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self._parent, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        from xacct_gui.gui.widgets.plain_text import ask
+
+        return ask(self._parent, title, text)
 
     def ask_mfa_code(self, serial: str, profile_name: str) -> str | None:
         """A 6-digit code from ``serial``, or None when the user cancels."""
@@ -28,9 +27,12 @@ class Prompts:
 
         return ask_mfa_code(self._parent, serial, profile_name)
 
-    def open_url(self, url: QUrl) -> None:
-        """Open ``url`` in the default browser."""
-        QDesktopServices.openUrl(url)
+    def open_url(self, url: str) -> bool:
+        """Open ``url`` in a browser (``BROWSER``, else the desktop's default); True when
+        one was started. Not Qt's openUrl: it prints the URL on stderr when it fails."""
+        from xacct_gui.core.browser import open_url
+
+        return open_url(url)
 
     def choose_csv_path(self, default_name: str) -> str | None:
         """Where to save a CSV file; None when the user cancels."""

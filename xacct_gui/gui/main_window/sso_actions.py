@@ -124,8 +124,8 @@ class SsoActions(QObject):
         return rules
 
     def make_dialog(self, start_url: str = "", region: str = "", org: str = "") -> SignInDialog:
+        from xacct_gui.core.browser import open_url
         from xacct_gui.core.sso.proposals import DEFAULT_TEMPLATE
-        from xacct_gui.core.web import open_url
         from xacct_gui.gui.sso_dialog import SignInDialog
 
         return SignInDialog(
