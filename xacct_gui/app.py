@@ -7,6 +7,7 @@ first, botocore later on the worker thread (importing it costs ~0.4 s).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import sys
 import tempfile
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
     from xacct_gui.core.aws import AwsService
     from xacct_gui.demo import DemoAws, DemoEnvironment
+    from xacct_gui.demo.approval import DemoIdentityCenter
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -36,7 +38,10 @@ class DemoUnavailable(RuntimeError):
 class Launch:
     """One run of the app, GUI or headless; :meth:`close` releases what it started."""
 
-    def __init__(self, *, config_dir: Path | None, demo: bool) -> None:
+    def __init__(
+        self, *, config_dir: Path | None, demo: bool, team_file: Path | None = None
+    ) -> None:
+        self.team_file = team_file
         self._temp_config: tempfile.TemporaryDirectory[str] | None = None
         if config_dir is None:
             # The demo never touches the user's real profiles unless asked to.
@@ -50,6 +55,7 @@ class Launch:
         self.vault = KeyVault(config_dir)
         self._demo_requested = demo
         self._demo: DemoAws | None = None
+        self._identity_center: DemoIdentityCenter | None = None
         self.demo_env: DemoEnvironment | None = None
 
     # --- demo ---
@@ -69,7 +75,14 @@ class Launch:
                 f"(pip install 'xacct-gui[demo]'). ({exc})"
             ) from None
         self._demo = DemoAws()
-        self.demo_env = self._demo.start()
+        env = self._demo.start()
+        from xacct_gui.demo.approval import start_identity_center
+
+        # The demo's own Identity Center (approval pages on 127.0.0.1), for this run only.
+        self._identity_center = start_identity_center(env)
+        self.demo_env = dataclasses.replace(
+            env, sso_endpoint_url=self._identity_center.endpoint_url
+        )
         return self.demo_env
 
     def _load_profiles(self) -> LoadResult:
@@ -85,11 +98,14 @@ class Launch:
         return LoadResult(profiles=profiles, problems=loaded.problems)
 
     def make_service(self) -> AwsService:
+        from xacct_gui.core.sso.store import SsoStore
+
+        sso_store = SsoStore(self.config_dir)
         if self.demo_env is not None:
-            return self.demo_env.make_service(keys=self.vault)
+            return self.demo_env.make_service(keys=self.vault, sso_store=sso_store)
         from xacct_gui.core.aws import AwsService
 
-        return AwsService(keys=self.vault)
+        return AwsService(keys=self.vault, sso_store=sso_store)
 
     # --- headless ---
 
@@ -151,6 +167,10 @@ class Launch:
             emulator_endpoint=self.demo_env.endpoint_url if self.demo_env else None,
             vault=self.vault,
         )
+        if self.demo_env is not None and self.demo_env.sso_endpoint_url:
+            from xacct_gui.demo.approval import DEMO_ORG, DEMO_SSO_REGION, DEMO_START_URL
+
+            window.sso_actions.prefill = (DEMO_START_URL, DEMO_SSO_REGION, DEMO_ORG)
         instance.activation_requested.connect(window.bring_to_front)
         window.show()
         controller.warm_up()
@@ -159,6 +179,12 @@ class Launch:
         start_with = last if any(p.name == last for p in loaded.profiles) else first
         if start_with:
             window.switch_to(start_with)
+        if self.team_file is not None:
+            from PySide6.QtCore import QTimer
+
+            team = str(self.team_file)
+            # Once the window is up: a bad file shows in its banner and changes nothing.
+            QTimer.singleShot(0, window, lambda: window.sso_actions.open_team(team))
         restore_signals = _quit_on_termination_signals(window)
         try:
             return int(app.exec())
@@ -170,6 +196,9 @@ class Launch:
             controller.deleteLater()
 
     def close(self) -> None:
+        if self._identity_center is not None:
+            self._identity_center.__exit__(None, None, None)
+            self._identity_center = None
         if self._demo is not None:
             self._demo.stop()
             self._demo = None

@@ -60,7 +60,10 @@ DISCOVERY_RULES: StateKey[tuple[ColorRule, ...]] = StateKey(
 # differs from the head of the history once the active profile is deleted.
 LAST_PROFILE: StateKey[str | None] = StateKey("last_profile", None, _name, lambda name: name)
 
-KEYS: tuple[StateKey[Any], ...] = (RECENT_ROLES, DISCOVERY_RULES, LAST_PROFILE)
+# The name template of Identity Center profiles ("{account_name} / {role_name}").
+SSO_TEMPLATE: StateKey[str | None] = StateKey("sso_template", None, _name, lambda name: name)
+
+KEYS: tuple[StateKey[Any], ...] = (RECENT_ROLES, DISCOVERY_RULES, LAST_PROFILE, SSO_TEMPLATE)
 
 
 class UiState:

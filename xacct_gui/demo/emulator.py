@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.aws import AwsService
 from ..core.profiles import RoleProfile
@@ -35,6 +35,9 @@ from .seeding import (
     write_aws_files,
     write_credentials,
 )
+
+if TYPE_CHECKING:
+    from ..core.sso.store import SsoStore
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +53,19 @@ class DemoEnvironment:
     profiles: tuple[RoleProfile, ...]
     buckets_by_account: Mapping[str, tuple[str, ...]]
     forbidden_profile: RoleProfile
+    # The demo's IAM Identity Center stand-in, when one runs.
+    sso_endpoint_url: str | None = None
 
-    def make_service(self, keys: KeySource | None = None) -> AwsService:
+    def make_service(
+        self, keys: KeySource | None = None, sso_store: SsoStore | None = None
+    ) -> AwsService:
         return AwsService(
             endpoint_url=self.endpoint_url,
             config_file=self.config_file,
             credentials_file=self.credentials_file,
             keys=keys,
+            sso_store=sso_store,
+            sso_endpoint_url=self.sso_endpoint_url,
         )
 
 

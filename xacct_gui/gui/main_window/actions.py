@@ -64,6 +64,11 @@ MENUS: tuple[tuple[str, str], ...] = (
 ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
     # File
     ActionSpec(
+        "open_team", "Open &team file…", "sso_actions.open_team_file", "file",
+        tooltip="A file from your administrator: your organisation's sign-in, colours and "
+        "extra roles",
+    ),
+    ActionSpec(
         "export_csv", "&Export table as CSV…", "bucket_panel.export_csv", "file",
         ("Ctrl+Shift+S",),
     ),
@@ -94,8 +99,17 @@ ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
     ),
     SubmenuSpec("recent", "&Recent roles", "profiles"),  # Ctrl+1 … Ctrl+5
     ActionSpec(
-        "keys", "&Sign-in keys…", "profile_actions.manage_sign_in_keys", "profiles",
+        "sso_sign_in", "Sign &in with IAM Identity Center…", "sso_actions.start", "profiles",
         separator_before=True,
+        tooltip="Sign in to your organisation's access portal; every account and role "
+        "you may use becomes a role profile (run it again to re-sync)",
+    ),
+    ActionSpec(
+        "sso_sign_out", "Sign &out of IAM Identity Center", "sso_actions.sign_out", "profiles",
+        needs="selection",
+    ),
+    ActionSpec(
+        "keys", "&Sign-in keys…", "profile_actions.manage_sign_in_keys", "profiles",
     ),
     ActionSpec(
         "import_config", "Import from &AWS config…", "profile_actions.import_from_aws_config",

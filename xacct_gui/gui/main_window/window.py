@@ -31,6 +31,7 @@ from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.core.ui_state import UiState
 from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.bucket_model import BucketFilterProxy, BucketTableModel
+from xacct_gui.gui.first_run import FirstRunPanel
 from xacct_gui.gui.main_window.actions import TABLE_MENU, build_actions
 from xacct_gui.gui.main_window.book import ProfileBook
 from xacct_gui.gui.main_window.bucket_panel import BucketPanel
@@ -38,6 +39,7 @@ from xacct_gui.gui.main_window.profile_actions import ProfileActions
 from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.main_window.recent_history import RecentHistory
 from xacct_gui.gui.main_window.role_jobs import RoleJobs
+from xacct_gui.gui.main_window.sso_actions import SsoActions
 from xacct_gui.gui.main_window.status import SessionStatus
 from xacct_gui.gui.main_window.switching import SwitchFlow, SwitchView
 from xacct_gui.gui.quick_switch import QuickSwitchPalette, RecentShortcuts
@@ -97,6 +99,15 @@ class MainWindow(QMainWindow):
             prompts=self.prompts,
             vault=vault,
         )
+        self.sso_actions = SsoActions(
+            self,
+            controller=controller,
+            book=self.book,
+            profile_actions=self.profile_actions,
+            state=self.ui_state,
+            status_bar=self.statusBar(),
+        )
+        self._layout.insertWidget(self._layout.indexOf(self.error_banner), self.sso_actions.banner)
         self.role_jobs = RoleJobs(
             self,
             controller=controller,
@@ -154,10 +165,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.file_warning)
         self.error_banner = MessageBanner("errorBanner", "error", central)
         layout.addWidget(self.error_banner)
+        self.first_run = FirstRunPanel(central)
+        layout.addWidget(self.first_run)
         self.bucket_panel = BucketPanel(
             central, active_profile=lambda: self.switching.active, prompts=self.prompts
         )
         layout.addWidget(self.bucket_panel, 1)
+        self._layout = layout
         self.setCentralWidget(central)
         self.session_status = SessionStatus(self.statusBar())
 
@@ -173,6 +187,8 @@ class MainWindow(QMainWindow):
         for action_id, button in self.buttons.items():
             button.clicked.connect(actions[action_id].trigger)
 
+        self.first_run.chosen.connect(self._on_first_run_choice)
+        self.sso_actions.team_problem.connect(self.file_warning.show_message)
         self.quick_switch.chosen.connect(self.switch_to)
         self.recent_shortcuts.chosen.connect(self.switch_to)
         self.tray.chosen.connect(self.switch_to)
@@ -284,6 +300,16 @@ class MainWindow(QMainWindow):
             self.buttons[action_id].setEnabled(has_selection)
         for act in self.menu_actions.needing("profiles"):
             act.setEnabled(bool(self.book.profiles))
+        self.first_run.setVisible(not self.book.profiles)
+
+    @Slot(str)
+    def _on_first_run_choice(self, choice: str) -> None:
+        if choice == "firstRunSignIn":
+            self.sso_actions.start()
+        elif choice == "firstRunAccessKey":
+            self.profile_actions.manage_sign_in_keys()
+        else:
+            self.profile_actions.import_from_aws_config()
 
     @Slot()
     def _publish_recent(self) -> None:
