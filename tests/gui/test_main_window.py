@@ -204,7 +204,7 @@ def test_add_edit_delete_profiles_are_saved(
     window.edit_profile()
     assert by_name(ProfileStore(tmp_path).load().profiles, "Sandbox").color == "#123456"
 
-    monkeypatch.setattr(window.prompts, "confirm", lambda *a: True)
+    monkeypatch.setattr(window.prompts, "confirm", lambda *a, **k: True)
     window.delete_profile()
     assert "Sandbox" not in [p.name for p in ProfileStore(tmp_path).load().profiles]
     qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT_MS)

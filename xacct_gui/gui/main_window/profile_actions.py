@@ -21,6 +21,15 @@ from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.main_window.recent_history import RecentHistory
 
 
+def neighbour_after_delete(profiles: Sequence[RoleProfile], deleted: RoleProfile) -> str | None:
+    """The profile to show once ``deleted`` is gone: the next one, else the one before."""
+    rest = [p for p in profiles if p is not deleted]
+    if not rest:
+        return None
+    at = next((i for i, p in enumerate(profiles) if p is deleted), 0)
+    return rest[min(at, len(rest) - 1)].name
+
+
 class ProfileActions(QObject):
     """The user's actions on saved profiles, for the window that owns ``parent``."""
 
@@ -120,9 +129,10 @@ class ProfileActions(QObject):
                 f"\n\n{', '.join(dependants)} use it as their source role and will stop "
                 "working until you give them another source."
             )
-        if not self._prompts.confirm("Delete role profile", text):
+        if not self._prompts.confirm("Delete role profile", text, destructive="Delete"):
             return
-        self.commit([p for p in self._book.profiles if p is not current], select=None)
+        remaining = [p for p in self._book.profiles if p is not current]
+        self.commit(remaining, select=neighbour_after_delete(self._book.profiles, current))
 
     @Slot(list)
     def add_discovered(self, chosen: list[RoleProfile]) -> None:

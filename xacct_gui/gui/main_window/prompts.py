@@ -9,7 +9,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
+
+
+def confirmation_box(
+    parent: QWidget, title: str, text: str, destructive: str | None = None
+) -> tuple[QMessageBox, QAbstractButton]:
+    """The question :meth:`Prompts.confirm` shows, and its yes button (apart for tests)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    if destructive:
+        yes = box.addButton(destructive, QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+    else:
+        yes = box.addButton(QMessageBox.StandardButton.Yes)
+        box.setDefaultButton(box.addButton(QMessageBox.StandardButton.No))
+    return box, yes
 
 
 class Prompts:
@@ -18,9 +33,15 @@ class Prompts:
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
 
-    def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self._parent, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+    def confirm(self, title: str, text: str, destructive: str | None = None) -> bool:
+        """Ask yes or no; a ``destructive`` question names its action on the button and
+        defaults to Cancel, so a stray Enter destroys nothing."""
+        box, yes = confirmation_box(self._parent, title, text, destructive)
+        try:
+            box.exec()
+            return box.clickedButton() is yes
+        finally:
+            box.deleteLater()
 
     def ask_mfa_code(self, serial: str, profile_name: str) -> str | None:
         """A 6-digit code from ``serial``, or None when the user cancels."""

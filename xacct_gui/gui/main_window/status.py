@@ -36,6 +36,7 @@ class SessionStatus(QObject):
         super().__init__(status_bar)
         self._status_bar = status_bar
         self._result: SwitchResult | None = None
+        self._expiration: datetime | None = None
         self.count_label = QLabel(status_bar)
         self.count_label.setObjectName("bucketCount")
         self.identity_label = QLabel(status_bar)
@@ -73,20 +74,30 @@ class SessionStatus(QObject):
     def show_session(self, result: SwitchResult | None) -> None:
         self._result = result
         if result is None:
+            self.show_identity(None, None)
+        else:
+            self.show_identity(result.identity_arn, result.expiration)
+
+    def show_identity(self, arn: str | None, expiration: datetime | None) -> None:
+        """The assumed-role ARN and its expiry (also when listing was refused)."""
+        self._expiration = expiration
+        if arn is None:
             self.identity_label.clear()
         else:
-            self.identity_label.setText(result.identity_arn)
+            self.identity_label.setText(arn)
             self.identity_label.setToolTip("The assumed-role identity AWS sees")
         self.update_expiry()
 
+    @property
+    def expiration(self) -> datetime | None:
+        return self._expiration
+
     @Slot()
     def update_expiry(self) -> None:
-        if self._result is None:
+        if self._expiration is None:
             self.expiry_label.clear()
             return
-        self.expiry_label.setText(
-            describe_expiry(self._result.expiration, datetime.now(timezone.utc))
-        )
+        self.expiry_label.setText(describe_expiry(self._expiration, datetime.now(timezone.utc)))
 
     def stop(self) -> None:
         self._countdown.stop()

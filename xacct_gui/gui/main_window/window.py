@@ -34,6 +34,7 @@ from xacct_gui.gui.bucket_model import BucketFilterProxy, BucketTableModel
 from xacct_gui.gui.main_window.actions import TABLE_MENU, build_actions
 from xacct_gui.gui.main_window.book import ProfileBook
 from xacct_gui.gui.main_window.bucket_panel import BucketPanel
+from xacct_gui.gui.main_window.geometry import restore_geometry, save_geometry
 from xacct_gui.gui.main_window.profile_actions import ProfileActions
 from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.main_window.recent_history import RecentHistory
@@ -70,9 +71,9 @@ class MainWindow(QMainWindow):
         self._controller = controller
         self.ui_state = UiState(state)
         self.prompts = Prompts(self)
-        self.setWindowTitle(f"{APP_NAME} {__version__}")
-        self.resize(980, 640)
+        self._demo = bool(emulator_endpoint)
         self._build_widgets(emulator_endpoint)
+        restore_geometry(self, self.ui_state)
         self.book = ProfileBook(profiles, self.switcher.current_name)
         self.history = RecentHistory(
             self.ui_state, self.book.names, self._active_profile_name, self
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self._wire()
 
         self.switcher.set_profiles(self.book.profiles, None)
+        self._show_nothing_chosen()
         self._publish_recent()
         if file_problems:
             self.file_warning.show_message("\n".join(file_problems))
@@ -179,6 +181,7 @@ class MainWindow(QMainWindow):
         self.tray.show_window_requested.connect(self._show_from_tray)
         self.tray.quit_requested.connect(self.close)
         self.switcher.profile_chosen.connect(self.switching.choose)
+        self.switching.active_changed.connect(self.update_title)
         self.switcher.currentIndexChanged.connect(self._update_profile_actions)
         self.history.changed.connect(self._publish_recent)
         self.profile_actions.committed.connect(self._on_profiles_committed)
@@ -261,6 +264,25 @@ class MainWindow(QMainWindow):
 
     # --- reactions ---
 
+    def _show_nothing_chosen(self) -> None:
+        """The empty table's line and the title while no role is active."""
+        if self.switching.active is None:
+            self.bucket_panel.show_buckets(
+                None,
+                "Choose a role above to see its buckets."
+                if self.book.profiles
+                else "No role profiles yet. Add one with Profiles → Add role profile… (Ctrl+N).",
+            )
+        self.update_title()
+
+    @Slot()
+    def update_title(self) -> None:
+        """ "Prod @ 333333333333 — xacct (demo)": the active role first, as the task bar
+        shows the start of the title."""
+        active = self.switching.active
+        app = f"{APP_NAME} (demo)" if self._demo else f"{APP_NAME} {__version__}"
+        self.setWindowTitle(f"{active.banner_text} — {app}" if active else app)
+
     def _active_profile_name(self) -> str | None:
         active = self.switching.active
         return active.name if active is not None else None
@@ -273,6 +295,7 @@ class MainWindow(QMainWindow):
         self._publish_recent()
         if select is not None:
             self.switch_to(select)
+        self._show_nothing_chosen()
         self._update_profile_actions()
 
     @Slot()
@@ -300,6 +323,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        save_geometry(self, self.ui_state)
         self.history.flush()
         self.session_status.stop()
         # Wait only briefly here: a request stuck on a silent network may need its whole
