@@ -18,8 +18,11 @@ from xacct_gui.core.keys import KeyVault
 from xacct_gui.core.store import LoadResult, ProfileStore, StateStore
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from xacct_gui.core.aws import AwsService
     from xacct_gui.demo import DemoAws, DemoEnvironment
+    from xacct_gui.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -102,7 +105,6 @@ class Launch:
         from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QApplication
 
-        from xacct_gui.core.ui_state import UiState
         from xacct_gui.gui.main_window import MainWindow
         from xacct_gui.gui.workers import SwitchController
 
@@ -115,12 +117,8 @@ class Launch:
         if icon.exists():
             app.setWindowIcon(QIcon(str(icon)))
 
-        problems: list[str] = []
         if self._demo_requested:
-            try:
-                self._start_demo()
-            except DemoUnavailable as exc:
-                problems.append(str(exc))
+            return self._run_demo_gui(app)
         loaded = self._load_profiles()
         controller = SwitchController(self.make_service)
         window = MainWindow(
@@ -128,17 +126,68 @@ class Launch:
             state=self.state,
             controller=controller,
             profiles=loaded.profiles,
-            file_problems=[*problems, *loaded.problems],
-            emulator_endpoint=self.demo_env.endpoint_url if self.demo_env else None,
+            file_problems=loaded.problems,
             vault=self.vault,
         )
         window.show()
         controller.warm_up()
+        self._open_with(window, loaded)
+        try:
+            return int(app.exec())
+        finally:
+            controller.shutdown()
+            window.deleteLater()
+            controller.deleteLater()
+
+    def _open_with(self, window: MainWindow, loaded: LoadResult) -> None:
+        from xacct_gui.core.ui_state import UiState
+
         last = UiState(self.state).last_profile
         first = loaded.profiles[0].name if loaded.profiles else None
         start_with = last if any(p.name == last for p in loaded.profiles) else first
         if start_with:
             window.switch_to(start_with)
+
+    def _run_demo_gui(self, app: QApplication) -> int:
+        """The window at once, saying the emulator is starting; the emulator starts and
+        is seeded on a thread of its own (not the AWS worker: it would hold up nothing
+        else, but the worker's service must be the demo's), then the window fills."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from xacct_gui.gui.background import BackgroundStart
+        from xacct_gui.gui.main_window import MainWindow
+        from xacct_gui.gui.workers import SwitchController
+
+        controller = SwitchController(self.make_service)
+        window = MainWindow(
+            store=self.store,
+            state=self.state,
+            controller=controller,
+            profiles=(),
+            vault=self.vault,
+            demo=True,
+        )
+        window.show()
+
+        def ready(env: object) -> None:
+            loaded = self._load_profiles()
+            assert self.demo_env is not None
+            window.demo_ready(
+                self.demo_env.endpoint_url, loaded.profiles, Path(self.demo_env.config_file)
+            )
+            if loaded.problems:
+                window.file_warning.show_message("\n".join(loaded.problems))
+            controller.warm_up()
+            self._open_with(window, loaded)
+
+        def failed(message: str) -> None:
+            window.file_warning.show_message(message)
+            QMessageBox.warning(window, "Demo", message)
+
+        starter = BackgroundStart(
+            self._start_demo, name="demo-emulator", on_done=ready, on_error=failed, parent=window
+        )
+        starter.start()
         try:
             return int(app.exec())
         finally:

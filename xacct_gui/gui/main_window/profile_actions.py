@@ -7,6 +7,7 @@ the profile file and then tells the window (:attr:`ProfileActions.committed`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
@@ -57,6 +58,10 @@ class ProfileActions(QObject):
         self._prompts = prompts
         self._vault = vault
         self._aws_profiles: list[str] = []
+        # In the demo: the demo's own AWS config file (None while it starts). Import and
+        # "Write into ~/.aws/config" then use it, never the user's real file.
+        self.demo = False
+        self.aws_config_path: Path | None = None
 
     @Slot(list)
     def set_aws_profiles(self, names: list[str]) -> None:
@@ -170,7 +175,11 @@ class ProfileActions(QObject):
     def import_from_aws_config(self) -> None:
         from xacct_gui.gui.import_dialog import run_aws_config_import
 
-        updated = run_aws_config_import(self._parent, self._book.profiles)
+        if not self._config_ready():
+            return
+        updated = run_aws_config_import(
+            self._parent, self._book.profiles, path=self.aws_config_path
+        )
         if updated is not None:
             self.commit(updated, select=None)
 
@@ -186,11 +195,22 @@ class ProfileActions(QObject):
     def export_profiles(self) -> None:
         from xacct_gui.gui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self._parent, profiles=self._book.profiles)
+        if not self._config_ready():
+            return
+        dialog = ExportDialog(
+            self._parent, profiles=self._book.profiles, config_path=self.aws_config_path
+        )
         try:
             dialog.exec()
         finally:
             dialog.deleteLater()
+
+    def _config_ready(self) -> bool:
+        """False (and said) while the demo's sandbox AWS config does not exist yet."""
+        if self.demo and self.aws_config_path is None:
+            self.message.emit("The demo is still starting its local AWS emulator.", 5000)
+            return False
+        return True
 
     def _profiles_using_key(self, key_name: str) -> list[str]:
         return [p.name for p in self._book.profiles if p.source_key == key_name]

@@ -11,6 +11,7 @@ actions are declared in :mod:`.actions`. See "Layers" in docs/architecture.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
@@ -55,6 +56,18 @@ DEMO_STYLE = (
 )
 
 
+def demo_notice_text(endpoint: str | None) -> str:
+    if endpoint is None:
+        return (
+            "Demo mode: starting the local AWS emulator… No real AWS account is used "
+            "and nothing leaves this computer."
+        )
+    return (
+        f"Demo mode: talking to a local AWS emulator at {endpoint}. "
+        "No real AWS account is used and nothing leaves this computer."
+    )
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -66,13 +79,15 @@ class MainWindow(QMainWindow):
         file_problems: Sequence[str] = (),
         emulator_endpoint: str | None = None,
         vault: KeyVault | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self._controller = controller
         self.ui_state = UiState(state)
         self.prompts = Prompts(self)
-        self._demo = bool(emulator_endpoint)
-        self._build_widgets(emulator_endpoint)
+        self._demo = demo or bool(emulator_endpoint)
+        self._demo_starting = demo and not emulator_endpoint
+        self._build_widgets(emulator_endpoint if emulator_endpoint else None)
         restore_geometry(self, self.ui_state)
         self.book = ProfileBook(profiles, self.switcher.current_name)
         self.history = RecentHistory(
@@ -108,6 +123,8 @@ class MainWindow(QMainWindow):
             error_banner=self.error_banner,
             state=self.ui_state,
         )
+        # Until the demo's sandbox exists, nothing may fall back to the real AWS config.
+        self.profile_actions.demo = self._demo_starting
         self.quick_switch = QuickSwitchPalette(self)
         self.recent_shortcuts = RecentShortcuts(self)  # Ctrl+1 … Ctrl+5
         self.menu_actions = build_actions(self, self.menuBar())
@@ -127,16 +144,13 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(10, 10, 10, 6)
         layout.setSpacing(8)
-        if emulator_endpoint:
-            notice = QLabel(
-                f"Demo mode: talking to a local AWS emulator at {emulator_endpoint}. "
-                "No real AWS account is used and nothing leaves this computer.",
-                central,
-            )
-            notice.setObjectName("demoNotice")
-            notice.setWordWrap(True)
-            notice.setStyleSheet(DEMO_STYLE)
-            layout.addWidget(notice)
+        self.demo_notice: QLabel | None = None
+        if self._demo:
+            self.demo_notice = QLabel(demo_notice_text(emulator_endpoint), central)
+            self.demo_notice.setObjectName("demoNotice")
+            self.demo_notice.setWordWrap(True)
+            self.demo_notice.setStyleSheet(DEMO_STYLE)
+            layout.addWidget(self.demo_notice)
 
         top = QHBoxLayout()
         role_label = QLabel("&Role:", central)
@@ -228,6 +242,22 @@ class MainWindow(QMainWindow):
         else:
             self.switcher.select(name)
 
+    def demo_ready(
+        self, endpoint: str, profiles: Sequence[RoleProfile], aws_config_file: Path
+    ) -> None:
+        """The demo's emulator is up (it starts after the window shows): its profiles, and
+        its own AWS config file, which the demo imports from and writes into."""
+        self._demo_starting = False
+        self.set_demo_sandbox(aws_config_file)
+        if self.demo_notice is not None:
+            self.demo_notice.setText(demo_notice_text(endpoint))
+        self.book.replace(profiles)
+        self._on_profiles_committed(None)
+
+    def set_demo_sandbox(self, aws_config_file: Path) -> None:
+        self.profile_actions.aws_config_path = aws_config_file
+        self.role_jobs.demo_dir = aws_config_file.parent
+
     def refresh(self) -> None:
         self.switching.refresh()
 
@@ -267,12 +297,13 @@ class MainWindow(QMainWindow):
     def _show_nothing_chosen(self) -> None:
         """The empty table's line and the title while no role is active."""
         if self.switching.active is None:
-            self.bucket_panel.show_buckets(
-                None,
-                "Choose a role above to see its buckets."
-                if self.book.profiles
-                else "No role profiles yet. Add one with Profiles → Add role profile… (Ctrl+N).",
-            )
+            if self._demo_starting:
+                why = "Starting the local AWS emulator…"
+            elif self.book.profiles:
+                why = "Choose a role above to see its buckets."
+            else:
+                why = "No role profiles yet. Add one with Profiles → Add role profile… (Ctrl+N)."
+            self.bucket_panel.show_buckets(None, why)
         self.update_title()
 
     @Slot()
