@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, Qt, QUrl
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel as QLabel_
 from PySide6.QtWidgets import QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -348,3 +349,86 @@ def test_background_start_reports_on_the_gui_thread(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: bool(done), timeout=2_000)
     assert done == [42] and threads == [threading.main_thread().name]
     assert QGuiApplication.instance() is not None
+
+
+# --- item 10: the profile dialog's messages ---
+
+
+def test_error_messages_never_leave_a_lone_symbol_on_a_line() -> None:
+    from xacct_gui.gui.widgets.form_fields import NBSP, keep_symbols_together
+
+    text = keep_symbols_together("letters, digits and + = , . @ : / _ - only.")
+    # Every break opportunity left is between real words.
+    for piece in text.split(" "):
+        assert any(c.isalnum() for c in piece), piece
+    assert f"and{NBSP}+" in text
+
+
+def test_a_hidden_error_keeps_its_line(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+
+    from xacct_gui.gui.widgets.form_fields import add_field_row, show_error
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    form = QFormLayout(host)
+    account, role = QLineEdit(host), QLineEdit(host)
+    _, error = add_field_row(form, host, "&Account ID:", account, "accountError")
+    add_field_row(form, host, "&Role:", role, "roleError")
+    host.resize(600, 200)
+    host.show()
+    qtbot.waitExposed(host)
+
+    def role_top() -> int:
+        return role.mapTo(host, role.rect().topLeft()).y()
+
+    before = role_top()
+    show_error(error, "An account ID is exactly 12 digits (0-9).")
+    qtbot.wait(20)
+    assert role_top() == before, "the field under the error moved"
+    show_error(error, None)
+    qtbot.wait(20)
+    assert role_top() == before
+
+
+def test_the_dialog_says_externalid_as_its_messages_do() -> None:
+    from xacct_gui.gui.profile_dialog import ProfileDialog
+
+    dialog = ProfileDialog()
+    try:
+        texts = [label.text() for label in dialog.findChildren(QLabel_)]
+        assert "E&xternalId:" in texts and not any("External ID" in t for t in texts)
+    finally:
+        dialog.deleteLater()
+
+
+# --- item 16: polish ---
+
+
+def test_dialog_buttons_carry_no_stock_icons(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from xacct_gui.gui.widgets.buttons import close_button_box, ok_cancel_buttons
+
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    for box in (ok_cancel_buttons(dialog)[0], close_button_box(dialog)):
+        assert all(button.icon().isNull() for button in box.buttons())
+
+
+def test_status_text_lines_up_with_the_content(qtbot: QtBot, window: MainWindow) -> None:
+    switch_and_wait(qtbot, window, "Dev")
+    label = window.session_status.count_label
+    qtbot.waitUntil(lambda: label.isVisible() and bool(label.text()), timeout=WAIT_MS)
+    left = label.mapTo(window, label.rect().topLeft()).x()
+    content = window.bucket_panel.mapTo(window, window.bucket_panel.rect().topLeft()).x()
+    assert abs(left - content) <= 4, (left, content)
+
+
+def test_columns_keep_their_widths_between_empty_and_full(qtbot: QtBot, window: MainWindow) -> None:
+    header = window.bucket_panel.table.horizontalHeader()
+    empty = [header.sectionSize(c) for c in (1, 2)]
+    switch_and_wait(qtbot, window, "Prod")
+    assert [header.sectionSize(c) for c in (1, 2)] == empty
+    widest = window.bucket_panel.table.fontMetrics().horizontalAdvance("ap-southeast-2")
+    assert header.sectionSize(2) > widest + 8, "the region would be clipped"

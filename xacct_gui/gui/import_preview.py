@@ -31,7 +31,7 @@ FIELD_LABELS = {
     "name": "name",
     "account_id": "account",
     "role_name": "role",
-    "external_id": "External ID",
+    "external_id": "ExternalId",
     "color": "colour",
     "source_profile": "source profile",
     "region": "region",

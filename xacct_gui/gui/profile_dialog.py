@@ -169,7 +169,7 @@ class ProfileDialog(QDialog):
         self._add_row("&Display name:", "name", self._name)
         self._add_row("A&ccount ID:", "account_id", self._account)
         self._add_row("&Role:", "role_name", self._role)
-        self._add_row("E&xternal ID:", "external_id", self._external_id)
+        self._add_row("E&xternalId:", "external_id", self._external_id)
         self._add_row("Co&lour:", "color", self._color)
         source_label = QLabel("&Source:", self)
         source_label.setBuddy(self._source.kind_combo)

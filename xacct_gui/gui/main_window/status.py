@@ -51,6 +51,10 @@ class SessionStatus(QObject):
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.setVisible(False)
+        # The status text lines up with the window's content (12 px in), not 2 px.
+        status_bar.setContentsMargins(8, 0, 8, 0)
+        status_bar.setStyleSheet("QStatusBar::item { border: none; }")
+        status_bar.setSizeGripEnabled(False)
         status_bar.addWidget(self.count_label)
         status_bar.addWidget(self.identity_label, 1)
         status_bar.addPermanentWidget(self.busy)

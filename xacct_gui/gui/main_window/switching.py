@@ -223,6 +223,7 @@ class SwitchFlow(QObject):
         arn, expiration = identity
         self._view.banner.show_profile(profile, note="signed in · may not list buckets")
         self._view.status.show_identity(arn, expiration)
+        self._view.banner.set_expiration(expiration)
         self._view.panel.show_buckets(None, "This role may not list buckets.")
 
     def _show_result(self, result: SwitchResult | None, why_none: str = "") -> None:
@@ -230,6 +231,7 @@ class SwitchFlow(QObject):
         self._result = result
         self._view.panel.show_buckets(None if result is None else result.buckets, why_none)
         self._view.status.show_session(result)
+        self._view.banner.set_expiration(result.expiration if result else None)
         self._view.tray.set_active(self._active, result.expiration if result else None)
 
     # --- Region lookups ---

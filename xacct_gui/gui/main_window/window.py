@@ -48,11 +48,12 @@ from xacct_gui.gui.tray import RoleTray
 from xacct_gui.gui.workers import SwitchController
 
 CLOSE_WAIT_MS = 1_000
+GRID = 4  # px: every margin and gap is a multiple (docs/ui.md, "Spacing")
 # The buttons beside the switcher, each the twin of a menu action.
 BUTTONS = (("add", "Add…"), ("edit", "Edit…"), ("duplicate", "Duplicate…"), ("delete", "Delete"))
 DEMO_STYLE = (
     "QLabel#demoNotice { background: #232f3e; color: #ffffff; padding: 6px 10px;"
-    " border-radius: 3px; }"
+    " border-radius: 6px; }"
 )
 
 
@@ -142,8 +143,9 @@ class MainWindow(QMainWindow):
     def _build_widgets(self, emulator_endpoint: str | None) -> None:
         central = QWidget(self)
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(10, 10, 10, 6)
-        layout.setSpacing(8)
+        # The spacing grid (docs/ui.md): 12 px from the window's edges, 8 px between parts.
+        layout.setContentsMargins(GRID * 3, GRID * 3, GRID * 3, GRID * 2)
+        layout.setSpacing(GRID * 2)
         self.demo_notice: QLabel | None = None
         if self._demo:
             self.demo_notice = QLabel(demo_notice_text(emulator_endpoint), central)
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
             layout.addWidget(self.demo_notice)
 
         top = QHBoxLayout()
+        top.setSpacing(GRID * 2)
         role_label = QLabel("&Role:", central)
         self.switcher = RoleSwitcher(central)
         role_label.setBuddy(self.switcher)
