@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -41,7 +43,7 @@ def keep_symbols_together(text: str) -> str:
 
     words = text.split(" ")
     out = words[:1]
-    for before, word in zip(words, words[1:]):
+    for before, word in itertools.pairwise(words):
         out.append((NBSP if lone(word) or lone(before) else " ") + word)
     return "".join(out)
 
