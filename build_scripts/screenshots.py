@@ -154,7 +154,9 @@ class Shooter:
     def switch(self, name: str) -> None:
         self.window.switch_to(name)
         self.wait(20_000, lambda: not self.controller.busy and self._settled(name))
-        self.wait(600)  # regions stream in, the busy bar hides
+        # Regions stream in after the list (GetBucketLocation per bucket): wait for them.
+        self.wait(15_000, lambda: all(b.region for b in self.window.bucket_model.buckets()))
+        self.wait(300)  # the busy bar hides
 
     def _settled(self, name: str) -> bool:
         active = self.window.active_profile

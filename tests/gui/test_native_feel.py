@@ -325,6 +325,8 @@ def test_the_demo_window_shows_before_the_emulator_is_ready(
     starting.show()
     assert starting.demo_notice is not None and "starting" in starting.demo_notice.text()
     assert "Starting the local AWS emulator" in starting.bucket_panel.empty_state.text()
+    assert "No role profiles yet" not in starting.switcher.placeholderText()
+    assert starting.session_status.busy.isVisibleTo(starting)
     starting.action("import_config").trigger()  # before the sandbox exists: nothing read
     starting.demo_ready("http://127.0.0.1:1", window.profiles, tmp_path / "config")
     assert "127.0.0.1:1" in starting.demo_notice.text()

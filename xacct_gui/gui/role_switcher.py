@@ -39,6 +39,7 @@ from xacct_gui.gui.widgets.swatches import SwatchCache
 # item_roles and widgets.swatches.
 __all__ = [
     "NEUTRAL_BANNER",
+    "NO_PROFILES_PLACEHOLDER",
     "PROFILE_NAME_ROLE",
     "ProfileListModel",
     "RoleBanner",
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
+NO_PROFILES_PLACEHOLDER = "No role profiles yet: add one"
 # Arrowing through the closed switcher settles for this long before it switches: one
 # AssumeRole for the role the user stops on, not one per role passed on the way.
 ARROW_SETTLE_MS = 400
@@ -120,7 +122,7 @@ class RoleSwitcher(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(32)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setPlaceholderText("No role profiles yet: add one")
+        self.setPlaceholderText(NO_PROFILES_PLACEHOLDER)
         self.setToolTip("Choose a role (type to search by name, account or role)")
         self._profile_model = ProfileListModel(self)
         self.setModel(self._profile_model)

@@ -43,7 +43,7 @@ from xacct_gui.gui.main_window.role_jobs import RoleJobs
 from xacct_gui.gui.main_window.status import SessionStatus
 from xacct_gui.gui.main_window.switching import SwitchFlow, SwitchView
 from xacct_gui.gui.quick_switch import QuickSwitchPalette, RecentShortcuts
-from xacct_gui.gui.role_switcher import RoleBanner, RoleSwitcher
+from xacct_gui.gui.role_switcher import NO_PROFILES_PLACEHOLDER, RoleBanner, RoleSwitcher
 from xacct_gui.gui.tray import RoleTray
 from xacct_gui.gui.workers import SwitchController
 
@@ -52,8 +52,9 @@ GRID = 4  # px: every margin and gap is a multiple (docs/ui.md, "Spacing")
 # The buttons beside the switcher, each the twin of a menu action.
 BUTTONS = (("add", "Add…"), ("edit", "Edit…"), ("duplicate", "Duplicate…"), ("delete", "Delete"))
 DEMO_STYLE = (
-    "QLabel#demoNotice { background: #232f3e; color: #ffffff; padding: 6px 10px;"
-    " border-radius: 6px; }"
+    # The console's navigation-bar navy, with an edge that still shows on a dark window.
+    "QLabel#demoNotice { background: #232f3e; color: #ffffff; padding: 8px 12px;"
+    " border: 1px solid #414d5c; border-radius: 6px; }"
 )
 
 
@@ -132,6 +133,9 @@ class MainWindow(QMainWindow):
         self._wire()
 
         self.switcher.set_profiles(self.book.profiles, None)
+        if self._demo_starting:
+            self.switcher.setPlaceholderText("The demo's roles appear in a moment…")
+            self.session_status.set_busy(True)
         self._show_nothing_chosen()
         self._publish_recent()
         if file_problems:
@@ -251,6 +255,8 @@ class MainWindow(QMainWindow):
         """The demo's emulator is up (it starts after the window shows): its profiles, and
         its own AWS config file, which the demo imports from and writes into."""
         self._demo_starting = False
+        self.switcher.setPlaceholderText(NO_PROFILES_PLACEHOLDER)
+        self.session_status.set_busy(self._controller.busy)
         self.set_demo_sandbox(aws_config_file)
         if self.demo_notice is not None:
             self.demo_notice.setText(demo_notice_text(endpoint))
