@@ -39,28 +39,27 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-class MemoryKeyring:
+def memory_keyring() -> object:
     """An in-memory keyring for the shots: the real one is the user's, not the script's."""
+    import keyring.backend
 
-    priority = 1
+    class MemoryKeyring(keyring.backend.KeyringBackend):
+        priority = 1
 
-    def __init__(self) -> None:
-        import keyring.backend
+        def __init__(self) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]
+            self.store: dict[tuple[str, str], str] = {}
 
-        class _Backend(keyring.backend.KeyringBackend):
-            priority = 1  # type: ignore[assignment]
-            store: dict[tuple[str, str], str] = {}  # noqa: RUF012 - one per script run
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
 
-            def get_password(self, service: str, username: str) -> str | None:
-                return self.store.get((service, username))
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
 
-            def set_password(self, service: str, username: str, password: str) -> None:
-                self.store[(service, username)] = password
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
 
-            def delete_password(self, service: str, username: str) -> None:
-                self.store.pop((service, username), None)
-
-        self.backend = _Backend()
+    return MemoryKeyring()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +114,7 @@ class Shooter:
         self.theme = theme
         self.out = out
         config_dir.mkdir(parents=True)
-        self.keyring = MemoryKeyring().backend
+        self.keyring = memory_keyring()
         self.vault = KeyVault(config_dir, keyring_backend=lambda: self.keyring)
         store = ProfileStore(config_dir)
         store.save(env.profiles)
