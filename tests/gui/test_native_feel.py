@@ -434,3 +434,31 @@ def test_columns_keep_their_widths_between_empty_and_full(qtbot: QtBot, window: 
     assert [header.sectionSize(c) for c in (1, 2)] == empty
     widest = window.bucket_panel.table.fontMetrics().horizontalAdvance("ap-southeast-2")
     assert header.sectionSize(2) > widest + 8, "the region would be clipped"
+
+
+# --- item 11: the import preview ---
+
+
+def test_import_preview_rows_are_one_even_line_and_show_old_to_new(qtbot: QtBot) -> None:
+    from xacct_gui.core.importers import preview_esr_config
+    from xacct_gui.gui.import_dialog import ImportDialog
+    from xacct_gui.gui.import_preview import COL_DETAILS
+
+    saved = [make_profile("Dev", account_id="222222222222", color="red", region="eu-west-1")]
+    text = (
+        "[Dev]\naws_account_id = 222222222222\nrole_name = DeveloperAccess\n"
+        "color = 1d8102\nregion = us-east-1\n\n"
+        "[Ops]\naws_account_id = 333333333333\nrole_name = Admin\n"
+    )
+    items = preview_esr_config(text, saved)
+    dialog = ImportDialog(items=items, existing=saved)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.table
+    heights = {table.rowHeight(row) for row in range(table.rowCount())}
+    line = table.fontMetrics().height()
+    assert len(heights) == 1 and heights.pop() <= line * 2, "rows are uneven or too tall"
+    changed = next(row for row, item in enumerate(items) if item.status == "changed")
+    details = table.item(changed, COL_DETAILS).text()
+    assert "region: eu-west-1 → us-east-1" in details
+    assert "colour: " in details and " → " in details

@@ -77,8 +77,11 @@ class ImportDialog(QDialog):
         items: Sequence[ImportItem],
         title: str = "Import role profiles",
         source: str = "",
+        existing: Sequence[RoleProfile] = (),
     ) -> None:
         super().__init__(parent)
+        # The saved profiles by name: a changed row shows each field's old → new value.
+        self._existing = {p.name.casefold(): p for p in existing}
         self.setWindowTitle(title)
         self.setMinimumWidth(MIN_WIDTH)
         self.resize(960, 540)
@@ -164,9 +167,9 @@ class ImportDialog(QDialog):
     def _fill(self) -> None:
         muted = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         for row, item in enumerate(self._items):
-            for column, cell in enumerate(preview_row(item, muted)):
+            before = self._existing.get(item.name.casefold())
+            for column, cell in enumerate(preview_row(item, muted, before)):
                 self._table.setItem(row, column, cell)
-        self._table.resizeRowsToContents()
 
     # --- behaviour ---
 
@@ -330,7 +333,7 @@ def confirm_import(
     exec_dialog: ExecDialog = _exec,
 ) -> list[RoleProfile] | None:
     """Show the preview; the merged profile list if the user imported, else None."""
-    dialog = ImportDialog(parent, items=items, title=title, source=source)
+    dialog = ImportDialog(parent, items=items, title=title, source=source, existing=profiles)
     try:
         if exec_dialog(dialog) != ACCEPTED:
             return None
