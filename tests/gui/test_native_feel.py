@@ -462,3 +462,21 @@ def test_import_preview_rows_are_one_even_line_and_show_old_to_new(qtbot: QtBot)
     details = table.item(changed, COL_DETAILS).text()
     assert "region: eu-west-1 → us-east-1" in details
     assert "colour: " in details and " → " in details
+
+
+def test_region_picker_names_regions_without_a_blank_row(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from xacct_gui.gui.profile_fields import region_combo
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    combo = region_combo(host)
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert "" not in labels
+    assert "eu-west-1 — Europe (Ireland)" in labels
+    assert combo.currentText() == ""  # no region of its own: the placeholder shows
+    row = labels.index("eu-west-1 — Europe (Ireland)")
+    combo.setCurrentIndex(row)
+    combo.activated.emit(row)
+    assert combo.currentText() == "eu-west-1"

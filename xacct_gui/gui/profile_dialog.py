@@ -37,6 +37,7 @@ from xacct_gui.gui.profile_fields import (
     BannerPreview,
     advanced_toggle,
     duration_spin,
+    region_code,
     region_combo,
 )
 from xacct_gui.gui.profile_validation import form_errors, split_role_arn
@@ -305,7 +306,7 @@ class ProfileDialog(QDialog):
             "external_id": optional_text(self._external_id.text()),
             "color": self._color.value(),
             **self._source.values(),
-            "region": optional_text(self._region.currentText()),
+            "region": optional_text(region_code(self._region.currentText())),
             "duration_seconds": self._duration.value() or None,
             "session_name": optional_text(self._session.text()),
             "mfa_serial": optional_text(self._mfa.text()),
