@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt, QUrl
+from PySide6.QtCore import QTimer as QTimer_
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel as QLabel_
 from PySide6.QtWidgets import QMenu, QMessageBox
@@ -480,3 +481,30 @@ def test_region_picker_names_regions_without_a_blank_row(qtbot: QtBot) -> None:
     combo.setCurrentIndex(row)
     combo.activated.emit(row)
     assert combo.currentText() == "eu-west-1"
+
+
+# --- item 8: refresh keeps the regions known and the selected row ---
+
+
+def test_refresh_keeps_known_regions_and_the_selected_row(qtbot: QtBot, window: MainWindow) -> None:
+    from xacct_gui.gui.bucket_model import COL_REGION
+
+    switch_and_wait(qtbot, window, "Dev")
+    model = window.bucket_model
+    qtbot.waitUntil(lambda: all(b.region for b in model.buckets()), timeout=WAIT_MS)
+    table = window.bucket_panel.table
+    table.selectRow(3)
+    chosen = window.selected_bucket_names()
+    blanks: list[int] = []
+
+    def on_reset() -> None:  # what the Region column shows right after the new list
+        proxy = window.bucket_proxy
+        blanks.append(
+            sum(1 for r in range(proxy.rowCount()) if not proxy.index(r, COL_REGION).data())
+        )
+
+    window.controller.switched.connect(lambda result: QTimer_.singleShot(0, on_reset))
+    switch_and_wait(qtbot, window, "Dev")  # F5: the same role again
+    qtbot.waitUntil(lambda: bool(blanks), timeout=WAIT_MS)
+    assert blanks == [0], "the Region column blanked on refresh"
+    assert window.selected_bucket_names() == chosen

@@ -64,7 +64,7 @@ def region_combo(parent: QWidget) -> QComboBox:
     combo.setCurrentIndex(-1)
     combo.clearEditText()
     # Inline completion would append a list label's " — Europe (Ireland)" to a typed code.
-    combo.setCompleter(None)
+    combo.setCompleter(None)  # type: ignore[arg-type]  # Qt takes None: no completer
     # Picking a row leaves its code in the field, not the label.
     combo.activated.connect(lambda index: combo.setEditText(str(combo.itemData(index))))
     return combo

@@ -8,7 +8,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QKeyCombination, QModelIndex, QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QKeyCombination,
+    QModelIndex,
+    QObject,
+    QPoint,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -124,16 +134,35 @@ class BucketPanel(QWidget):
 
     # --- what is shown ---
 
-    def show_buckets(self, buckets: Sequence[Bucket] | None, why_none: str = "") -> None:
+    def show_buckets(
+        self, buckets: Sequence[Bucket] | None, why_none: str = "", *, keep_selection: bool = False
+    ) -> None:
         """Show ``buckets`` (None: no list at all, as while switching accounts, and
-        ``why_none`` is the line the empty table shows)."""
+        ``why_none`` is the line the empty table shows); ``keep_selection`` reselects
+        the selected names (a refresh of the same account's list)."""
+        selected = self.selected_bucket_names() if keep_selection else []
         self._showing = buckets is not None
         self._no_list_text = why_none
         if buckets is None:
             self.model.clear()
         else:
             self.model.set_buckets(buckets)
+        if selected:
+            self._select_names(set(selected))
         self._report_count()
+
+    def _select_names(self, names: set[str]) -> None:
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        first = None
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.bucket_at(row).name in names:
+                index = self.proxy.index(row, COL_NAME)
+                selection.select(index, flags)
+                if first is None:
+                    first = index
+        if first is not None:
+            selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def update_regions(self, regions: dict[str, str]) -> None:
         if self._showing:

@@ -92,6 +92,9 @@ class SwitchFlow(QObject):
         # Each profile's last result, shown at once when switching back while valid.
         self._last_results: dict[str, SwitchResult] = {}
         self._pending_regions: tuple[RoleProfile, SwitchResult] | None = None
+        # Regions looked up per profile: shown again at once on a refresh or switch back
+        # (a bucket's region never changes), so the column does not blank and refill.
+        self._known_regions: dict[str, dict[str, str]] = {}
         self.regions = RegionLookup(self)
         self.regions.found.connect(self._on_regions_found)
         controller.switched.connect(self._on_switched)
@@ -149,6 +152,7 @@ class SwitchFlow(QObject):
     def profiles_changed(self) -> None:
         """The saved profiles changed: forget results, and the active one if it changed."""
         self._last_results.clear()  # an edit may have changed what a name points to
+        self._known_regions.clear()
         if self._active is not None and self._book.find(self._active.name) != self._active:
             # The active profile was edited or deleted: what is on screen no longer matches.
             self._controller.cancel()
@@ -228,8 +232,22 @@ class SwitchFlow(QObject):
 
     def _show_result(self, result: SwitchResult | None, why_none: str = "") -> None:
         self.regions.cancel()
-        self._result = result
-        self._view.panel.show_buckets(None if result is None else result.buckets, why_none)
+        previous, self._result = self._result, result
+        # A refresh of the list on screen keeps the selected rows.
+        same_list = (
+            previous is not None and result is not None
+            and previous.profile_name == result.profile_name
+        )  # fmt: skip
+        self._view.panel.show_buckets(
+            None if result is None else result.buckets, why_none, keep_selection=same_list
+        )
+        if result is not None:
+            known = self._known_regions.get(result.profile_name, {})
+            missing = {
+                b.name: known[b.name] for b in result.buckets if not b.region and b.name in known
+            }
+            if missing:
+                self._view.panel.update_regions(missing)
         self._view.status.show_session(result)
         self._view.banner.set_expiration(result.expiration if result else None)
         self._view.tray.set_active(self._active, result.expiration if result else None)
@@ -243,7 +261,8 @@ class SwitchFlow(QObject):
             return
         profile, result = pending
         # ListBuckets answers without regions (older APIs, emulators): ask per bucket.
-        missing = [bucket.name for bucket in result.buckets if not bucket.region]
+        known = self._known_regions.get(profile.name, {})
+        missing = [b.name for b in result.buckets if not b.region and b.name not in known]
         if not missing:
             return
         try:
@@ -271,4 +290,5 @@ class SwitchFlow(QObject):
     @Slot(int, dict)
     def _on_regions_found(self, generation: int, regions: dict[str, str]) -> None:
         if generation == self.regions.generation and self._result is not None:
+            self._known_regions.setdefault(self._result.profile_name, {}).update(regions)
             self._view.panel.update_regions(regions)
