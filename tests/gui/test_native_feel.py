@@ -508,3 +508,26 @@ def test_refresh_keeps_known_regions_and_the_selected_row(qtbot: QtBot, window: 
     qtbot.waitUntil(lambda: bool(blanks), timeout=WAIT_MS)
     assert blanks == [0], "the Region column blanked on refresh"
     assert window.selected_bucket_names() == chosen
+
+
+def test_import_without_an_aws_config_offers_a_file_picker(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "my-config"
+    elsewhere.write_text("[profile x]\nregion = eu-west-1\n")
+    window.set_demo_sandbox(tmp_path / "no-such-dir" / "config")
+    asked: list[str] = []
+
+    def choose(missing: str) -> str:
+        asked.append(missing)
+        return str(elsewhere)
+
+    monkeypatch.setattr(window.prompts, "choose_config_file", choose)
+    read: list[Path | None] = []
+    monkeypatch.setattr(
+        "xacct_gui.gui.import_dialog.run_aws_config_import",
+        lambda parent, profiles, *, path=None: read.append(path),
+    )
+    window.action("import_config").trigger()
+    assert asked == [str(tmp_path / "no-such-dir" / "config")]
+    assert read == [elsewhere]

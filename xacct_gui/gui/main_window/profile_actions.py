@@ -173,13 +173,19 @@ class ProfileActions(QObject):
 
     @Slot()
     def import_from_aws_config(self) -> None:
+        from xacct_gui.core.importers import default_aws_config_path
         from xacct_gui.gui.import_dialog import run_aws_config_import
 
         if not self._config_ready():
             return
-        updated = run_aws_config_import(
-            self._parent, self._book.profiles, path=self.aws_config_path
-        )
+        path = self.aws_config_path or default_aws_config_path()
+        if not path.exists():
+            # No file where botocore looks: a dead end unless the user can point at one.
+            picked = self._prompts.choose_config_file(str(path))
+            if picked is None:
+                return
+            path = Path(picked)
+        updated = run_aws_config_import(self._parent, self._book.profiles, path=path)
         if updated is not None:
             self.commit(updated, select=None)
 

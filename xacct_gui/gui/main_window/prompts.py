@@ -53,6 +53,13 @@ class Prompts:
         """Open ``url`` in the default browser."""
         QDesktopServices.openUrl(url)
 
+    def choose_config_file(self, missing: str) -> str | None:
+        """An AWS config file to import when ``missing`` (the usual one) does not exist."""
+        path, _ = QFileDialog.getOpenFileName(
+            self._parent, f"No AWS config file at {missing}: choose one", "", "All files (*)"
+        )
+        return path or None
+
     def choose_csv_path(self, default_name: str) -> str | None:
         """Where to save a CSV file; None when the user cancels."""
         path, _ = QFileDialog.getSaveFileName(
