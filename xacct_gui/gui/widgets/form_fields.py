@@ -13,8 +13,11 @@ _ERROR_ON_LIGHT = "#b3261e"
 _ERROR_ON_DARK = "#ff8a80"
 
 
-def make_error_label(parent: QWidget, object_name: str) -> QLabel:
-    """A hidden, wrapping, selectable label for one field's error, readable on any palette."""
+def make_error_label(parent: QWidget, object_name: str, *, reserve: bool = True) -> QLabel:
+    """A hidden, wrapping, selectable label for one field's error, readable on any palette.
+
+    ``reserve`` keeps its line while hidden, so the fields below never move; a field
+    with several alternative errors (one per kind of source) reserves none."""
     label = QLabel(parent)
     label.setObjectName(object_name)
     label.setWordWrap(True)
@@ -23,10 +26,11 @@ def make_error_label(parent: QWidget, object_name: str) -> QLabel:
     window = parent.palette().color(QPalette.ColorRole.Window)
     color = _ERROR_ON_DARK if window.lightness() < 128 else _ERROR_ON_LIGHT
     label.setStyleSheet(f"color: {color};")
-    policy = label.sizePolicy()
-    policy.setRetainSizeWhenHidden(True)  # the line is reserved: fields never move
-    label.setSizePolicy(policy)
-    label.setMinimumHeight(label.fontMetrics().height())  # one line, even while empty
+    if reserve:
+        policy = label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the line is reserved: fields never move
+        label.setSizePolicy(policy)
+        label.setMinimumHeight(label.fontMetrics().height())  # one line, even while empty
     label.hide()
     return label
 
