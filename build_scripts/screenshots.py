@@ -99,12 +99,14 @@ class Shooter:
     """One window on the demo, in one theme; each method saves one screenshot."""
 
     def __init__(self, app: object, env: object, config_dir: Path, theme: str, out: Path) -> None:
+        from PySide6.QtCore import QRect
         from PySide6.QtWidgets import QApplication
 
         from xacct_gui.core.keys import KeyVault
         from xacct_gui.core.store import ProfileStore, StateStore
         from xacct_gui.demo import DemoEnvironment
         from xacct_gui.gui.main_window import MainWindow
+        from xacct_gui.gui.main_window.geometry import first_geometry
         from xacct_gui.gui.widgets.palettes import dark_palette, light_palette
         from xacct_gui.gui.workers import SwitchController
 
@@ -128,7 +130,10 @@ class Shooter:
             vault=self.vault,
         )
         self.window.set_demo_sandbox(Path(env.config_file))
-        self.window.setGeometry(80, 80, 980, 640)
+        # The README's size; on a smaller (scaled) screen, the size the app itself picks.
+        area = self.window.screen().availableGeometry()
+        wanted = QRect(area.left() + 40, area.top() + 40, 980, 640)
+        self.window.setGeometry(wanted if area.contains(wanted) else first_geometry(area))
         self.window.show()
         self.controller.warm_up()
         self.wait(200)
@@ -204,7 +209,10 @@ class Shooter:
         popup = self.window.switcher.search_popup()
         self.wait(300)
         shot = self.window.grab()
-        offset = self.window.mapFromGlobal(popup.mapToGlobal(QPoint(0, 0)))
+        # Where the popup opens: under the switcher (offscreen platforms do not always
+        # report a popup's global position faithfully).
+        switcher = self.window.switcher
+        offset = switcher.mapTo(self.window, QPoint(0, switcher.height()))
         painter = QPainter(shot)
         painter.drawPixmap(offset, popup.grab())
         painter.end()
