@@ -242,7 +242,7 @@ def test_import_from_aws_config_adds_the_previewed_profiles(
     monkeypatch.setattr(
         import_dialog,
         "run_aws_config_import",
-        lambda parent, profiles: real(parent, profiles, exec_dialog=accept_all),
+        lambda parent, profiles, **kw: real(parent, profiles, exec_dialog=accept_all, **kw),
     )
     window.import_from_aws_config()
     assert previews  # the preview was shown before anything was written
