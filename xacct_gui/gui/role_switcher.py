@@ -120,7 +120,9 @@ class RoleSwitcher(QComboBox):
         self.setObjectName("roleSwitcher")
         self.setAccessibleName("Role")
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(32)
+        # Room for "Name — 123456789012 (Role)" while the window still fits 800 px
+        # (a 1600 px screen at a scale factor of 2).
+        self.setMinimumContentsLength(28)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setPlaceholderText(NO_PROFILES_PLACEHOLDER)
         self.setToolTip("Choose a role (type to search by name, account or role)")
