@@ -314,7 +314,13 @@ def cmd_test(args: list[str]) -> int:
     # Tests must run headless (CI has no display); respect an explicit choice,
     # e.g. QT_QPA_PLATFORM=xcb to watch the GUI tests locally.
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    steps = [*lint_steps(python), ("pytest", [str(python), "-m", "pytest", *strip_separator(args)])]
+    steps = [
+        *lint_steps(python),
+        # The real clients of tests/interop (AWS CLI, aesr-config), installed into
+        # .cache/interop once and reused; it only reports, the tests judge.
+        ("interop clients", [str(python), "-m", "tests.interop.tools"]),
+        ("pytest", [str(python), "-m", "pytest", *strip_separator(args)]),
+    ]
     # pytest exit code 5 ("no tests collected") is non-zero and so fails the run,
     # which is intended: an empty suite must not pass CI.
     return run_steps(steps, env=env)

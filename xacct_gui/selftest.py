@@ -6,9 +6,10 @@ Prints one JSON report and returns 0 only when every part is good:
 * ``botocore``: the model files of every service the app calls are present and
   load, a client of each can be created (that needs the endpoint rule sets and
   ``partitions.json``/``endpoints.json``), and the CA bundle exists;
-* ``keyring``: the backend keyring picks, and whether this OS's native backend
+* ``keyring``: the backend keyring picks, whether this OS's native backend
   is registered (a bundle without keyring's entry-point metadata silently falls
-  back to "no keyring"), or ``"not installed"``;
+  back to "no keyring"), or ``"not installed"``, and whether it can store secrets
+  now (``ok`` is false for the "fail" backend and a locked Secret Service);
 * ``config``: the config dir, whether the app can write there, the profile file;
 * ``qt``: Qt and PySide6 versions, the platform plugin in use (whatever
   ``QT_QPA_PLATFORM`` says), the bundled platform plugins, the window icon.
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from xacct_gui import APP_ID, APP_NAME, __version__
+from xacct_gui.core.keys import keyring_status
 
 # The botocore services the app calls: STS and S3 directly, SSO and SSO-OIDC when a
 # source profile signs in with IAM Identity Center, Organizations to list accounts.
@@ -209,12 +211,18 @@ def check_keyring() -> Report:
             except Exception as exc:
                 problems.append(f"the {native} backend does not load: {type(exc).__name__}: {exc}")
     backend = keyring.get_keyring()
+    # The keyring must be usable now: the "fail" backend (no keyring service, as on
+    # headless machines) and a locked Secret Service collection are problems, since
+    # sign-in keys and Identity Center sign-ins cannot be stored.
+    status = keyring_status(backend)
+    if not status.usable:
+        problems.append(f"the keyring cannot store secrets: {status.reason}")
     return {
         "ok": not problems,
         "version": getattr(keyring, "__version__", None) or _dist_version("keyring"),
-        # Headless machines (CI, servers) have no keyring service: the "fail" backend
-        # is then the right answer, so the backend in use is reported, not judged.
         "backend": f"{type(backend).__module__}.{type(backend).__qualname__}",
+        "usable": status.usable,
+        "locked": status.locked,
         "registered_backends": sorted(entry_points),
         "native_backend": native,
         "native_backend_loads": native_loads,

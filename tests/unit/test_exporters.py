@@ -49,6 +49,7 @@ CRLF = FIXTURES / "aws_config_crlf.ini"
 ESR = FIXTURES / "esr_config.ini"
 NOW = datetime(2025, 1, 2, 3, 4, 5)
 
+GRANTED_COLORS_OK = {*GRANTED_COLORS, "toolbar", "blue", "red", "green"}
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -61,8 +62,17 @@ DEV_BLOCK = (
     "[profile Dev]\n"
     "role_arn = arn:aws:iam::222222222222:role/DeveloperAccess\n"
     "source_profile = work\n"
+    "region = us-east-1\n"
     "granted_color = green\n"
+    "xacct_region = inherited\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The region an export names comes from the AWS config file: never the user's.
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-such-config"))
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
 
 
 def imported(text: str) -> list[RoleProfile]:
@@ -227,7 +237,9 @@ def test_aws_config_export_text() -> None:
         "[default]\n"
         "role_arn = arn:aws:iam::333333333333:role/team/Admin\n"
         "source_profile = work\n"
+        "region = us-east-1\n"
         "granted_color = red\n"
+        "xacct_region = inherited\n"
     )
     assert [b.cli_name for b in result.blocks] == ["Dev", "default"]
     assert result.notes == ()
@@ -251,20 +263,23 @@ def test_aws_config_export_is_read_back_by_botocore(tmp_path: Path) -> None:
     loaded = botocore.configloader.load_config(str(config))["profiles"]
     assert loaded["Dev"]["role_arn"] == "arn:aws-us-gov:iam::123456789012:role/p/R"
     assert loaded["Chained"]["source_profile"] == "Dev"  # role chaining, the CLI way
-    assert loaded["With-space"]["granted_color"] in GRANTED_COLORS
+    # A name with a space is quoted in the header, as botocore reads it.
+    assert loaded["With space"]["granted_color"] == "blue"  # navy-ish #123456: blue by hue
+    assert loaded["With space"]["xacct_color"] == "#123456"
     assert "Keyed" not in loaded
     assert result.skipped == (("Keyed", result.skipped[0][1]),)
     assert "keyring" in result.skipped[0][1]
-    assert any("With-space" in note for note in result.notes)
     assert any("#123456" in note for note in result.notes)
 
 
-def test_a_chained_source_outside_the_export_is_named_in_a_note() -> None:
+def test_a_chained_source_outside_the_export_is_not_written() -> None:
+    # Its source_profile would name a section the app did not write (issue 10 item 13).
     result = export_aws_config(
         [make_profile("Chained", source_role="Base role", source_profile="work", region=None)]
     )
-    assert ("source_profile", "Base-role") in result.blocks[0].values
-    assert any("Base role" in note for note in result.notes)
+    assert result.blocks == ()
+    assert result.skipped[0][0] == "Chained"
+    assert "Base role" in result.skipped[0][1]
 
 
 @pytest.mark.parametrize(
@@ -302,7 +317,8 @@ def test_sanitised_names_stay_unique() -> None:
             make_profile("A#B", source_profile="work", region=None),
         ]
     )
-    assert [b.cli_name for b in result.blocks] == ["a-b", "a-b-2", "a-b-3", "A-B-4"]
+    assert [b.cli_name for b in result.blocks] == ["a b", "a-b", "a-b-2", "A-B-3"]
+    assert [dict(b.values).get("xacct_name") for b in result.blocks] == [None, None, "a  b", "A#B"]
 
 
 def test_granted_color() -> None:
@@ -360,11 +376,12 @@ def test_round_trip_keeps_every_line_the_app_does_not_manage() -> None:
             assert line in new_lines, line
     for kept in ("    addressing_style = path\n", "cli_pager =\n", "# the developers' account\n"):
         assert kept in new_lines
-    # Only granted_color and the assumed China region changed.
+    # Only an invalid granted_color, the assumed China region and the region the app
+    # would use for a profile without one changed.
     changes = {c.header: (c.set_keys, c.removed_keys) for c in plan.changes}
     assert changes["profile Dev"] == ((), ())
-    assert changes["profile Test"] == (("granted_color",), ())
-    assert changes["profile China"] == (("region", "granted_color"), ())
+    assert changes["profile Test"] == (("region", "granted_color", "xacct_region"), ())
+    assert changes["profile China"] == (("region", "xacct_color"), ())
     assert any("line 88" in w for w in plan.warnings)  # the duplicate [profile twice]
 
 
@@ -379,10 +396,11 @@ def test_crlf_stays_crlf() -> None:
         in plan.text
     )
     assert plan.text.count("\n") == plan.text.count("\r\n")
-    assert "granted_color = orange\r\n" in plan.text  # the last line gained its newline
-    new_block = DEV_BLOCK.replace("[profile Dev]", "[profile New-one]")
+    # Granted's valid colour stays; the app's goes to xacct_color.
+    assert "xacct_color = orange\r\n" in plan.text  # the last line gained its newline
+    new_block = DEV_BLOCK.replace("[profile Dev]", '[profile "New one"]')
     assert plan.text.endswith(new_block.replace("\n", "\r\n"))
-    assert "\r\n\r\n[profile New-one]" in plan.text
+    assert '\r\n\r\n[profile "New one"]' in plan.text
 
 
 def test_update_in_place_keeps_style_and_foreign_keys() -> None:
@@ -411,7 +429,8 @@ def test_update_in_place_keeps_style_and_foreign_keys() -> None:
         "s3 =\n"
         "    addressing_style = path\n"
         "external_id = ext-id-1\n"
-        "granted_color = green\n"
+        "xacct_color = green\n"  # no granted_color is added; the app's colour is kept here
+        "xacct_region = inherited\n"
         "\n"
         "# next\n"
         "[profile Other]\n"
@@ -419,7 +438,7 @@ def test_update_in_place_keeps_style_and_foreign_keys() -> None:
     )
     [change] = plan.changes
     assert change.action == "update"
-    assert change.set_keys == ("role_arn", "external_id", "granted_color")
+    assert change.set_keys == ("role_arn", "external_id", "xacct_color", "xacct_region")
     assert change.removed_keys == ("credential_source",)
     assert "remove credential_source" in plan.describe()
 
@@ -435,7 +454,8 @@ def test_keys_the_profile_no_longer_has_are_removed() -> None:
     )
     assert plan.text == (
         "[profile Dev]\nrole_arn = arn:aws:iam::222222222222:role/DeveloperAccess\n"
-        "source_profile = work\ngranted_color = green\n"
+        "source_profile = work\ngranted_color = green\nregion = us-east-1\n"
+        "xacct_region = inherited\n"
     )
 
 
@@ -479,12 +499,13 @@ def test_profiles_that_are_not_roles_are_never_turned_into_roles() -> None:
         make_profile("Dev", source_profile="work", region=None),
     ]
     plan = merge_config_text(original, export_aws_config(profiles).blocks)
-    assert plan.sections("skip") == ["profile work", "default"]
+    # They are written under a new name instead (issue 10 item 13).
+    assert plan.sections("add") == ["profile work-xacct", "profile default-xacct"]
     assert plan.sections("update") == ["profile Dev"]
     before, after = section_texts(original), section_texts(plan.text)
     assert after[("profile work", 0)] == before[("profile work", 0)]
     assert after[("default", 0)] == before[("default", 0)]
-    assert "Leave [profile work] (line 8) alone: it is not a role profile" in plan.describe()
+    assert "[profile work] (line 8) is left alone: it is not a role profile" in plan.describe()
 
 
 def test_an_empty_section_of_the_same_name_is_filled() -> None:
@@ -511,15 +532,15 @@ def test_appending_new_sections(original: str, expected_start: str) -> None:
     )
     assert plan.text.startswith(expected_start)
     assert plan.sections("add") == ["profile Dev"]
-    assert plan.text.endswith("granted_color = green\n")
+    assert plan.text.endswith("xacct_region = inherited\n")
 
 
 def test_insert_after_a_last_line_without_newline() -> None:
-    original = DEV_BLOCK.removesuffix("\ngranted_color = green\n")
+    original = DEV_BLOCK.removesuffix("\nxacct_region = inherited\n")
     plan = merge_config_text(
         original, export_aws_config([make_profile(source_profile="work", region=None)]).blocks
     )
-    assert plan.text == original + "\ngranted_color = green\n"
+    assert plan.text == original + "\nxacct_region = inherited\n"
 
 
 def test_dominant_newline() -> None:
@@ -600,13 +621,18 @@ def test_merged_blocks_are_what_botocore_reads(blocks: list[ConfigBlock]) -> Non
     parser.read_string(plan.text)
     parsed = {name: dict(parser.items(name)) for name in parser.sections()}
     profiles = botocore.configloader.build_profile_map(parsed)["profiles"]
-    skipped = set(plan.sections("skip"))
-    for block in blocks:
-        values = profiles[block.cli_name]
-        if block.header in skipped:
-            assert "role_arn" not in values  # [default] holds settings, not a role
-            continue
+    for block, change in zip(blocks, plan.changes, strict=True):
+        values = profiles[change.cli_name]
+        if change.cli_name != block.cli_name:  # the file's own section was left alone
+            assert profiles[block.cli_name] != values
         for key, value in block.values:
+            if key == "granted_color" and change.action != "add":
+                assert key not in values or values[key] in GRANTED_COLORS_OK
+                continue
+            if key == "region" and change.action != "add" and "xacct_region" in dict(block.values):
+                continue  # a region already there stays
+            if key in ("source_profile", "xacct_name") and change.cli_name != block.cli_name:
+                continue
             assert values[key] == value
 
 
@@ -630,7 +656,7 @@ def test_write_config_backs_up_then_replaces(tmp_path: Path) -> None:
     plan = prepare_config_write(config, profiles)
     assert plan.existed
     assert plan.merge.changed
-    assert "Add [profile Brand-new]" in plan.describe()
+    assert 'Add [profile "Brand new"]' in plan.describe()
     backup = write_config(plan, now=NOW)
     assert backup == tmp_path / f"config{BACKUP_MARKER}20250102-030405"
     assert backup.read_bytes() == original
@@ -643,7 +669,7 @@ def test_write_config_backs_up_then_replaces(tmp_path: Path) -> None:
     # The fixture has duplicates botocore refuses; its reading of the sections:
     parsed = {s.header: s.values() for s in parse_ini(config.read_text()).sections}
     loaded = botocore.configloader.build_profile_map(parsed)["profiles"]
-    assert loaded["Brand-new"]["role_arn"] == "arn:aws:iam::101010101010:role/DeveloperAccess"
+    assert loaded["Brand new"]["role_arn"] == "arn:aws:iam::101010101010:role/DeveloperAccess"
 
 
 def test_botocore_uses_the_written_file(tmp_path: Path) -> None:
@@ -655,7 +681,7 @@ def test_botocore_uses_the_written_file(tmp_path: Path) -> None:
     ]
     write_config(prepare_config_write(config, profiles), now=NOW)
     for name, arn in [
-        ("Brand-new", "arn:aws:iam::101010101010:role/DeveloperAccess"),
+        ("Brand new", "arn:aws:iam::101010101010:role/DeveloperAccess"),
         ("Billing", "arn:aws:iam::121212121212:role/Billing"),
     ]:
         session = botocore.session.Session(profile=name)

@@ -231,6 +231,30 @@ def _client_error_message(code: str, aws_text: str, op: Operation, ctx: AwsConte
     return f"AWS refused to {what} ({code}){detail}"
 
 
+def _missing_program(exc: BaseException, ctx: AwsContext) -> AwsError | None:
+    """A ``credential_process`` program that cannot be started, named.
+
+    botocore starts the program without catching the OSError, which is neither a
+    network error nor an AWS one: say which program, not "Cannot reach AWS".
+    """
+    if not isinstance(exc, FileNotFoundError | PermissionError | NotADirectoryError):
+        return None
+    program = exc.filename if isinstance(exc.filename, str) else ""
+    if not program:
+        return None
+    why = (
+        "cannot be run (permission denied)"
+        if isinstance(exc, PermissionError)
+        else ("is not installed or not on PATH")
+    )
+    return AwsError(
+        f"The source profile '{ctx.source_profile}' gets its credentials from the program "
+        f"{program!r} (credential_process), which {why}. Install it or fix credential_process "
+        f"in {_files(ctx)}.",
+        "CredentialProcessNotFound",
+    )
+
+
 def to_user_error(exc: BaseException, op: Operation, ctx: AwsContext) -> AwsError:
     """Map any exception raised by a botocore call to an :class:`AwsError`."""
     if isinstance(exc, AwsError):
@@ -268,6 +292,9 @@ def to_user_error(exc: BaseException, op: Operation, ctx: AwsContext) -> AwsErro
         return AwsError("No AWS region is set: give the profile a region.", name)
     if isinstance(exc, BotoCoreError):
         return AwsError(f"The AWS call failed: {exc}", name)
+    missing = _missing_program(exc, ctx)
+    if missing is not None:
+        return missing
     if isinstance(exc, OSError):
         return AwsError(f"Cannot reach AWS ({exc}).", name)
     return AwsError(f"Unexpected error ({name}): {exc}", name)

@@ -65,6 +65,7 @@ class KeyringStatus:
     usable: bool
     backend: str
     reason: str = ""
+    locked: bool = False  # a Secret Service collection that must be unlocked first
 
 
 def _backend_names(backend: Any) -> list[str]:
@@ -75,8 +76,58 @@ def _backend_names(backend: Any) -> list[str]:
     return names
 
 
+LOCKED_REASON = (
+    "the keyring is locked (its Secret Service collection {name!r} is locked). Unlock it: "
+    "sign in to the desktop session, or open your keyring app (Passwords and Keys, "
+    "KWallet) and unlock it; then try again"
+)
+NO_KEYRING_REASON = _UNSAFE_BACKENDS["keyring.backends.fail.Keyring"]
+_SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
+
+
+def _locked_collection(backend: Any) -> str | None:
+    """The label of the Secret Service collection ``backend`` would use, if it is locked.
+
+    keyring itself would try to unlock it with a prompt (which a headless or
+    remote session never answers) and fail each call later; asking only whether it
+    is locked prompts nobody. None when it is unlocked or cannot be asked.
+    """
+    try:
+        import secretstorage
+    except ImportError:
+        return None
+    try:
+        bus = secretstorage.dbus_init()
+    except Exception:
+        return None
+    try:
+        path = getattr(backend, "preferred_collection", None)
+        # Collection(bus) is the "default" alias; never get_default_collection(),
+        # which creates one (with a prompt) when there is none.
+        collection = secretstorage.Collection(bus, path) if path else secretstorage.Collection(bus)
+        if not collection.is_locked():
+            return None
+        try:
+            return str(collection.get_label()) or "default"
+        except Exception:
+            return "default"
+    except Exception:
+        return None
+    finally:
+        with contextlib.suppress(Exception):
+            bus.close()
+
+
+def _backends_in(backend: Any) -> list[Any]:
+    found = [backend]
+    for child in getattr(backend, "backends", []) or []:
+        found.extend(_backends_in(child))
+    return found
+
+
 def keyring_status(backend: Any | None = None) -> KeyringStatus:
-    """Whether ``backend`` (default: keyring's active one) keeps secrets safe."""
+    """Whether ``backend`` (default: keyring's active one) keeps secrets safe and can
+    be used now: a locked Secret Service collection is not usable."""
     if backend is None:
         try:
             import keyring
@@ -87,12 +138,32 @@ def keyring_status(backend: Any | None = None) -> KeyringStatus:
     label = names[0]
     if label == "keyring.backends.chainer.ChainerBackend":
         real = [n for n in names[1:] if n not in _UNSAFE_BACKENDS]
-        if real:
-            return KeyringStatus(True, label)
-        return KeyringStatus(False, label, "no keyring service was found on this computer")
-    if label in _UNSAFE_BACKENDS:
+        if not real:
+            return KeyringStatus(False, label, NO_KEYRING_REASON)
+    elif label in _UNSAFE_BACKENDS:
         return KeyringStatus(False, label, _UNSAFE_BACKENDS[label])
+    for each in _backends_in(backend):
+        if f"{type(each).__module__}.{type(each).__qualname__}" == _SECRET_SERVICE_BACKEND:
+            locked = _locked_collection(each)
+            if locked is not None:
+                return KeyringStatus(False, label, LOCKED_REASON.format(name=locked), locked=True)
     return KeyringStatus(True, label)
+
+
+def keyring_error_text(exc: BaseException) -> str:
+    """What to tell the user about a keyring failure.
+
+    keyring's own text for "no backend" advises installing keyrings.alt, a
+    plain-text backend the app refuses as unsafe: that advice never reaches a user.
+    """
+    name = type(exc).__name__
+    text = str(exc)
+    if name == "NoKeyringError" or "keyrings.alt" in text:
+        return NO_KEYRING_REASON
+    if name == "KeyringLocked":
+        return LOCKED_REASON.format(name="default")
+    text = " ".join(text.split())[:200]
+    return f"{name}: {text}" if text else name
 
 
 def check_access_key_id(value: str) -> str | None:
@@ -164,7 +235,9 @@ class KeyVault:
         try:
             return keyring_status(self._get_backend())
         except Exception as exc:  # a broken keyring install must not stop the app
-            return KeyringStatus(False, "error", f"the keyring failed to start ({exc})")
+            return KeyringStatus(
+                False, "error", f"the keyring failed to start ({keyring_error_text(exc)})"
+            )
 
     def list_keys(self) -> list[SignInKey]:
         with self._lock:
@@ -185,11 +258,16 @@ class KeyVault:
             raise SignInKeyError(
                 f"There is no sign-in key named {name!r}. Add it under Sign-in keys."
             )
+        # A locked collection would make keyring wait on an unlock prompt that a
+        # headless or remote session never shows: say so at once instead.
+        status = self.status()
+        if status.locked:
+            raise SignInKeyError(f"The sign-in key {name!r} cannot be read: {status.reason}.")
         try:
             raw = self._get_backend().get_password(KEYRING_SERVICE, _entry(name))
         except Exception as exc:
             raise SignInKeyError(
-                f"The keyring could not give the sign-in key {name!r}: {exc}"
+                f"The keyring could not give the sign-in key {name!r}: {keyring_error_text(exc)}"
             ) from None
         if not raw:
             raise SignInKeyError(
@@ -239,7 +317,9 @@ class KeyVault:
         try:
             self._get_backend().set_password(KEYRING_SERVICE, _entry(key.name), secret)
         except Exception as exc:
-            raise SignInKeyError(f"The keyring refused to store the key: {exc}") from None
+            raise SignInKeyError(
+                f"The keyring refused to store the key: {keyring_error_text(exc)}"
+            ) from None
         with self._lock:
             self._stored[key.name] = key
             self._memory.pop(key.name, None)

@@ -6,14 +6,19 @@ aws-vault…) understands; :mod:`.merge` lays them over an existing file.
 
 from __future__ import annotations
 
+import colorsys
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..colors import CONSOLE_COLORS, EXTRA_COLOR_NAMES, color_hex
 from ..profiles import RoleProfile
-from .common import REPEATED_DASHES_RE, ConfigBlock, ExportResult, unique_name
+from .common import REPEATED_DASHES_RE, ConfigBlock, ExportResult, header_for, unique_name
 
-# The keys an exported block sets, in the order they are written.
+# The keys an exported block sets, in the order they are written. The xacct_*
+# keys carry what the AWS CLI has no setting for, so that export -> import gives
+# back the same profile: the app's own name when the header cannot spell it, a
+# colour Granted's names cannot express, and "this profile names no region" (the
+# block still says the region the app would use, which the CLI needs).
 CONFIG_KEYS = (
     "role_arn",
     "source_profile",
@@ -23,7 +28,12 @@ CONFIG_KEYS = (
     "duration_seconds",
     "role_session_name",
     "granted_color",
+    "xacct_name",
+    "xacct_color",
+    "xacct_region",
+    "xacct_source_role",
 )
+XACCT_REGION_INHERITED = "inherited"
 # Keys that cannot stand next to source_profile (botocore refuses the profile):
 # removed when a section is updated.
 CONFLICTING_KEYS = ("credential_source", "web_identity_token_file")
@@ -31,15 +41,30 @@ CONFLICTING_KEYS = ("credential_source", "web_identity_token_file")
 # profile's region for every command, so an existing one is left in place.
 KEEP_WHEN_UNSET = frozenset({"region"})
 # Granted's granted_color names a Firefox container colour; a custom colour is
-# written as the nearest of these.
+# written as the container colour of the nearest hue.
 GRANTED_COLORS: dict[str, str] = {
     **CONSOLE_COLORS,
     "turquoise": EXTRA_COLOR_NAMES["turquoise"],
     "pink": EXTRA_COLOR_NAMES["pink"],
     "purple": EXTRA_COLOR_NAMES["purple"],
 }
+# Every value Granted accepts (Firefox's container colours, "toolbar" included):
+# a section that has one keeps it.
+GRANTED_VALID_COLORS = frozenset({*GRANTED_COLORS, "toolbar"})
+# The hue (degrees) each container colour stands for.
+_GRANTED_HUES: dict[str, float] = {
+    "red": 0.0,
+    "orange": 30.0,
+    "yellow": 55.0,
+    "green": 120.0,
+    "turquoise": 175.0,
+    "blue": 215.0,
+    "purple": 275.0,
+    "pink": 325.0,
+}
 AWS_CONFIG_HEADER = "# AWS CLI role profiles exported by xacct"
 _CLI_NAME_BAD_RE = re.compile(r"[\s\[\]#;\"'\\]+")
+_CLI_NAME_UNQUOTABLE_RE = re.compile(r"[\[\]#;\"'\\]|\s\s|[^\S ]")
 
 
 def sanitise_cli_profile_name(name: str) -> str:
@@ -53,59 +78,78 @@ def sanitise_cli_profile_name(name: str) -> str:
     return cleaned or "profile"
 
 
+def cli_name_for(name: str) -> str:
+    """The AWS CLI profile name a profile is exported as: its own name when a header
+    can spell it (single spaces are quoted: ``[profile "Ext Team"]``), else
+    :func:`sanitise_cli_profile_name`."""
+    if name == name.strip() and not _CLI_NAME_UNQUOTABLE_RE.search(name):
+        return name
+    return sanitise_cli_profile_name(name)
+
+
 def granted_color(color: str) -> str:
-    """The ``granted_color`` for an app colour: its name, or the nearest container colour."""
+    """The ``granted_color`` for an app colour: its name, or the container colour of
+    the nearest hue (navy is blue, ``#ffaa00`` orange); greys are ``toolbar``."""
     if color in GRANTED_COLORS:
         return color
     target = color_hex(color)
-
-    def distance(item: tuple[str, str]) -> int:
-        a, b = item[1], target
-        return sum((int(a[i : i + 2], 16) - int(b[i : i + 2], 16)) ** 2 for i in (1, 3, 5))
-
     for name, value in GRANTED_COLORS.items():
         if value == target:
             return name
-    return min(GRANTED_COLORS.items(), key=distance)[0]
+    r, g, b = (int(target[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    if saturation < 0.12 or lightness < 0.06 or lightness > 0.97:
+        return "toolbar"
+    degrees = hue * 360
+
+    def distance(item: tuple[str, float]) -> float:
+        gap = abs(item[1] - degrees) % 360
+        return min(gap, 360 - gap)
+
+    return min(_GRANTED_HUES.items(), key=distance)[0]
 
 
-def export_aws_config(profiles: Sequence[RoleProfile]) -> ExportResult:
+RegionFor = Callable[[RoleProfile], str]
+
+
+def export_aws_config(
+    profiles: Sequence[RoleProfile], *, region_for: RegionFor | None = None
+) -> ExportResult:
     """``[profile NAME]`` blocks for the AWS CLI.
 
     A profile whose source is another saved role names that role's block as its
-    ``source_profile`` (the CLI chains roles the same way). A profile whose source
-    is a sign-in key kept in the app's keyring is skipped: the CLI cannot read it.
+    ``source_profile`` (the CLI chains roles the same way); one whose source role
+    is not in the export is skipped, since its ``source_profile`` would name a
+    section the app did not write. A profile whose source is a sign-in key kept in
+    the app's keyring is skipped: the CLI cannot read it. Every block has a
+    ``region``: the profile's, else ``region_for(profile)`` (the region the app
+    would use; by default from the AWS config file and the environment, see
+    :mod:`.regions`), marked ``xacct_region = inherited``.
     """
-    used: set[str] = set()
-    cli_names = {
-        p.name.casefold(): unique_name(sanitise_cli_profile_name(p.name), used) for p in profiles
-    }
-    exported_names = {p.name.casefold() for p in profiles if p.source_kind != "key"}
-    blocks: list[ConfigBlock] = []
+    if region_for is None:
+        from .regions import region_resolver_from_files
+
+        region_for = region_resolver_from_files()
+    by_key = {p.name.casefold(): p for p in profiles}
     skipped: list[tuple[str, str]] = []
-    notes: list[str] = []
+    exportable: list[RoleProfile] = []
     for profile in profiles:
-        if profile.source_kind == "key":
-            skipped.append(
-                (
-                    profile.name,
-                    f"its source is the sign-in key {profile.source_key!r} kept in the app's "
-                    "keyring, which the AWS CLI cannot read",
-                )
-            )
-            continue
+        why = _why_not_exported(profile, by_key)
+        if why:
+            skipped.append((profile.name, why))
+        else:
+            exportable.append(profile)
+    used: set[str] = set()
+    cli_names = {p.name.casefold(): unique_name(cli_name_for(p.name), used) for p in exportable}
+    blocks: list[ConfigBlock] = []
+    notes: list[str] = []
+    for profile in exportable:
         cli_name = cli_names[profile.name.casefold()]
         if cli_name != profile.name:
-            notes.append(f"{profile.name!r} is written as [{_header_for(cli_name)}].")
+            notes.append(f"{profile.name!r} is written as [{header_for(cli_name)}].")
         source = profile.source_profile
         if profile.source_role:
-            key = profile.source_role.casefold()
-            source = cli_names.get(key) or sanitise_cli_profile_name(profile.source_role)
-            if key not in exported_names:
-                notes.append(
-                    f"{profile.name!r} is assumed through the saved role {profile.source_role!r}, "
-                    f"which is not in this export: the CLI needs a profile named {source!r}."
-                )
+            source = cli_names[profile.source_role.casefold()]
         values: list[tuple[str, str]] = [
             ("role_arn", profile.role_arn),
             ("source_profile", source),
@@ -113,24 +157,33 @@ def export_aws_config(profiles: Sequence[RoleProfile]) -> ExportResult:
         optional = (
             ("external_id", profile.external_id),
             ("mfa_serial", profile.mfa_serial),
-            ("region", profile.region),
+            ("region", profile.region or region_for(profile)),
             ("duration_seconds", profile.duration_seconds),
             ("role_session_name", profile.session_name),
         )
         values.extend((key, str(value)) for key, value in optional if value is not None)
         color = granted_color(profile.color)
         values.append(("granted_color", color))
-        if color_hex(color) != profile.color_hex:
+        if cli_name != profile.name:
+            values.append(("xacct_name", profile.name))
+        if color != profile.color:
+            values.append(("xacct_color", profile.color))
             notes.append(
                 f"{profile.name!r}: the custom colour {profile.color_hex} is written as "
-                f"granted_color = {color}, the nearest colour Granted offers."
+                f"granted_color = {color}, the Granted colour of the nearest hue."
             )
+        if profile.region is None:
+            values.append(("xacct_region", XACCT_REGION_INHERITED))
+        if profile.source_role:
+            values.append(("xacct_source_role", by_key[profile.source_role.casefold()].name))
         if profile.source_identity:
             notes.append(
                 f"{profile.name!r}: the AWS CLI has no setting for SourceIdentity; "
                 "it is not exported."
             )
-        blocks.append(ConfigBlock(profile.name, cli_name, tuple(values)))
+        blocks.append(
+            ConfigBlock(profile.name, cli_name, tuple(values), profile.source_kind == "role")
+        )
     text = "\n".join([AWS_CONFIG_HEADER + "\n", *(block.render() for block in blocks)])
     return ExportResult(
         "aws-config",
@@ -142,5 +195,28 @@ def export_aws_config(profiles: Sequence[RoleProfile]) -> ExportResult:
     )
 
 
-def _header_for(cli_name: str) -> str:
-    return "default" if cli_name == "default" else f"profile {cli_name}"
+def _why_not_exported(profile: RoleProfile, by_key: Mapping[str, RoleProfile]) -> str:
+    seen: set[str] = set()
+    current: RoleProfile | None = profile
+    while current is not None and current.name.casefold() not in seen:
+        seen.add(current.name.casefold())
+        if current.source_kind == "key":
+            if current is profile:
+                return (
+                    f"its source is the sign-in key {current.source_key!r} kept in the app's "
+                    "keyring, which the AWS CLI cannot read"
+                )
+            return (
+                f"it is assumed through {current.name!r}, whose source is a sign-in key kept "
+                "in the app's keyring, which the AWS CLI cannot read"
+            )
+        if current.source_kind != "role" or current.source_role is None:
+            return ""
+        parent = by_key.get(current.source_role.casefold())
+        if parent is None:
+            return (
+                f"it is assumed through the saved role {current.source_role!r}, which is not in "
+                "this export (its source_profile would name a profile the app did not write)"
+            )
+        current = parent
+    return "its source roles form a loop" if current is not None else ""

@@ -19,6 +19,13 @@ def unique_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+def header_for(cli_name: str) -> str:
+    """The section header botocore reads as ``cli_name`` (spaces are quoted)."""
+    if cli_name == "default":
+        return "default"
+    return f'profile "{cli_name}"' if " " in cli_name else f"profile {cli_name}"
+
+
 @dataclass(frozen=True)
 class ConfigBlock:
     """One ``[profile NAME]`` section to write: ``values`` in :data:`CONFIG_KEYS` order."""
@@ -26,10 +33,13 @@ class ConfigBlock:
     profile: str  # the app's profile name
     cli_name: str  # the AWS CLI profile name it is written as
     values: tuple[tuple[str, str], ...]
+    # True when source_profile names another exported block (a chained saved role),
+    # so a rename of that block must follow; False: the user's own CLI profile.
+    source_is_block: bool = False
 
     @property
     def header(self) -> str:
-        return "default" if self.cli_name == "default" else f"profile {self.cli_name}"
+        return header_for(self.cli_name)
 
     def render(self, newline: str = "\n") -> str:
         lines = [f"[{self.header}]", *(f"{key} = {value}" for key, value in self.values)]

@@ -22,6 +22,7 @@ from ..store import write_atomically
 from .aws_config import export_aws_config
 from .common import ExportResult
 from .merge import MergePlan, merge_config_text
+from .regions import region_resolver
 
 BACKUP_MARKER = ".xacct-backup-"
 NEW_CONFIG_MODE = 0o600  # what the AWS CLI gives a config file it creates
@@ -75,7 +76,8 @@ def prepare_config_write(path: Path, profiles: Sequence[RoleProfile]) -> ConfigW
     target = Path(os.path.realpath(path))
     data = _read_bytes(target)
     original = "" if data is None else _decode(target, data)
-    export = export_aws_config(profiles)
+    # Blocks name the region the app would use, read from this very file.
+    export = export_aws_config(profiles, region_for=region_resolver(original))
     merge = merge_config_text(original, export.blocks)
     return ConfigWritePlan(Path(path), target, data is not None, merge, export)
 

@@ -30,6 +30,36 @@ def _esr_header(name: str) -> str:
     return f"[{name}]"
 
 
+# The extension's parser (aesr-config) cuts every line at its first "#" or ";" and
+# keeps only the text between the first and second "=" as the value; it has no
+# quoting or escape. A role whose name or path holds one of these characters
+# cannot be written so that it reads back: such a profile is left out and said so.
+UNWRITABLE_ROLE_CHARS = frozenset("#;=")
+# Keys of a base-account block the importer keeps (in a profile's ``esr_base``).
+BASE_KEYS = ("aws_account_id", "target_role_name", "target_region")
+
+
+def _unwritable(profile: RoleProfile) -> str:
+    bad = sorted(set(profile.role_name) & UNWRITABLE_ROLE_CHARS)
+    if not bad:
+        return ""
+    chars = " and ".join(repr(c) for c in bad)
+    return (
+        f"its role {profile.role_name!r} contains {chars}, which the extension reads as a "
+        "comment or separator (it has no way to quote them), so it would switch to a "
+        "different role"
+    )
+
+
+def _stored_base(profile: RoleProfile) -> dict[str, str]:
+    """The base-account block an ESR import recorded for this profile, if any."""
+    raw = profile.extra.get("esr_base")
+    if not isinstance(raw, dict):
+        return {}
+    base = {k: str(raw[k]) for k in BASE_KEYS if isinstance(raw.get(k), str) and raw[k]}
+    return base if "aws_account_id" in base else {}
+
+
 def export_esr(
     profiles: Sequence[RoleProfile], *, base_accounts: Mapping[str, str] | None = None
 ) -> ExportResult:
@@ -38,15 +68,31 @@ def export_esr(
     Colours are written as ``rrggbb`` (no ``#``), roles as ``aws_account_id`` +
     ``role_name``. The extension needs a *base account* block for every
     ``source_profile`` it reads (the account the browser signs in to), so a
-    profile gets ``source_profile`` only when ``base_accounts`` maps its AWS CLI
-    source profile to that account's ID or alias; otherwise it is written as a
-    plain target the extension offers from any account.
+    profile gets ``source_profile`` only when its AWS CLI source profile has a
+    known base account: one ``base_accounts`` maps to an account ID or alias, or
+    the one an import of the extension's configuration recorded (``esr_base``,
+    with its ``target_role_name``/``target_region``, so a round trip keeps the
+    structure). Otherwise it is written as a plain target the extension offers
+    from any account. A role the extension cannot read back is not written.
     """
-    bases = dict(base_accounts or {})
-    used: set[str] = set()
-    names = {p.name: unique_name(sanitise_esr_name(p.name), used) for p in profiles}
-    base_names: dict[str, str] = {}
+    bases: dict[str, dict[str, str]] = {
+        source: {"aws_account_id": account} for source, account in (base_accounts or {}).items()
+    }
+    skipped: list[tuple[str, str]] = []
+    writable: list[RoleProfile] = []
     for profile in profiles:
+        why = _unwritable(profile)
+        if why:
+            skipped.append((profile.name, why))
+            continue
+        writable.append(profile)
+        stored = _stored_base(profile)
+        if profile.source_kind == "profile" and stored:
+            bases.setdefault(profile.source_profile, stored)
+    used: set[str] = set()
+    names = {p.name: unique_name(sanitise_esr_name(p.name), used) for p in writable}
+    base_names: dict[str, str] = {}
+    for profile in writable:
         source = profile.source_profile
         if profile.source_kind == "profile" and source in bases and source not in base_names:
             base_names[source] = unique_name(sanitise_esr_name(source), used)
@@ -58,19 +104,23 @@ def export_esr(
                 f"The base account for the AWS CLI profile {source!r} is written as "
                 f"[{block_name}] because a role profile already has that name."
             )
-        blocks.append(f"{_esr_header(block_name)}\naws_account_id = {bases[source]}\n")
+        base = bases[source]
+        base_lines = [_esr_header(block_name)]
+        base_lines.extend(f"{key} = {base[key]}" for key in BASE_KEYS if key in base)
+        blocks.append("\n".join(base_lines) + "\n")
     unbased: list[str] = []
-    for profile in profiles:
+    for profile in writable:
         name = names[profile.name]
-        lines = [
-            _esr_header(name),
-            f"aws_account_id = {profile.account_id}",
-            f"role_name = {profile.role_name}",
-            f"color = {color_hex(profile.color).lstrip('#')}",
-        ]
-        if profile.region:
+        base = bases.get(profile.source_profile, {}) if profile.source_kind == "profile" else {}
+        based = profile.source_kind == "profile" and profile.source_profile in base_names
+        lines = [_esr_header(name), f"aws_account_id = {profile.account_id}"]
+        # A target the base names the role (or region) for leaves it out, as it was read.
+        if not (based and base.get("target_role_name") == profile.role_name):
+            lines.append(f"role_name = {profile.role_name}")
+        lines.append(f"color = {color_hex(profile.color).lstrip('#')}")
+        if profile.region and not (based and base.get("target_region") == profile.region):
             lines.append(f"region = {profile.region}")
-        if profile.source_kind == "profile" and profile.source_profile in base_names:
+        if based:
             lines.append(f"source_profile = {base_names[profile.source_profile]}")
         elif profile.source_kind == "profile":
             unbased.append(profile.name)
@@ -89,4 +139,4 @@ def export_esr(
             "account the browser is signed in to."
         )
     text = "\n".join([ESR_HEADER + "\n", *blocks]) if blocks else ESR_HEADER + "\n"
-    return ExportResult("esr", text, tuple(p.name for p in profiles), (), tuple(notes))
+    return ExportResult("esr", text, tuple(p.name for p in writable), tuple(skipped), tuple(notes))

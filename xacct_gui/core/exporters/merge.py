@@ -7,7 +7,8 @@ new profiles, and leaves every other byte of the file alone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,10 +25,14 @@ from ..ini import (
     replace_value,
     split_lines,
 )
-from .aws_config import CONFIG_KEYS, CONFLICTING_KEYS, KEEP_WHEN_UNSET
-from .common import ConfigBlock
+from .aws_config import CONFIG_KEYS, CONFLICTING_KEYS, GRANTED_VALID_COLORS, KEEP_WHEN_UNSET
+from .common import ConfigBlock, header_for
 
 SectionAction = Literal["add", "update", "unchanged", "skip"]
+# A tool that manages part of the file marks it with sections such as
+# [granted_registry_start NAME] ... [granted_registry_end NAME]: nothing between
+# them is edited.
+_MANAGED_START_RE = re.compile(r"(?P<tool>[A-Za-z0-9_.-]+)_start(?P<rest>(?:\s.*)?)")
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,20 @@ def _section_edits(
     for entry in section.entries:
         found.setdefault(entry.key, []).append(entry)
     wanted = dict(block.values)
+    # granted_color belongs to Granted once the section exists: never added to a
+    # section without one, a value Granted accepts is never replaced. The app's own
+    # colour then goes to xacct_color so an import still reads it.
+    if "granted_color" in wanted:
+        colour = wanted.pop("granted_color")
+        have = found.get("granted_color", [])
+        if not section.entries or (
+            have and have[0].value.strip().lower() not in GRANTED_VALID_COLORS
+        ):
+            wanted["granted_color"] = colour
+        elif not have or have[0].value.strip().lower() != colour:
+            wanted.setdefault("xacct_color", colour)
+    if wanted.get("xacct_region") and found.get("region"):
+        wanted.pop("region", None)  # a region already there stays (see KEEP_WHEN_UNSET)
     edits: list[Edit] = []
     set_keys: list[str] = []
     removed: list[str] = []
@@ -95,6 +114,8 @@ def _section_edits(
     to_insert: list[str] = []
     for key in (*CONFIG_KEYS, *CONFLICTING_KEYS):
         entries = found.get(key, [])
+        if key == "granted_color" and key not in wanted:
+            continue  # Granted's own value (or none), left as it is
         if key in wanted:
             value = wanted[key]
             if not entries:
@@ -136,15 +157,20 @@ def merge_config_text(original: str, blocks: Sequence[ConfigBlock]) -> MergePlan
     ``web_identity_token_file`` are removed (botocore refuses them beside
     ``source_profile``), and every other line —
     other keys, ``s3 =`` sub-sections, comments, blank lines — stays as it was.
-    A region already there is kept when the profile has none. A section of that
-    name that is not a role profile (it has settings but no ``role_arn``: keys,
-    SSO…) is left alone and reported as ``skip``. A key whose value
-    does not change keeps its line byte for byte. Profiles without a section are
-    appended. Line endings follow the file's (CRLF stays CRLF).
+    A region already there is kept when the profile has none; ``granted_color``
+    is not added to a section without one and a value Granted accepts is kept
+    (the app's colour then goes to ``xacct_color``). A section of that name the
+    app must not write into (it has settings but no ``role_arn``: keys, SSO…; or
+    it lies inside another tool's managed block) is left alone, and the block is
+    written as ``NAME-xacct`` instead, with a warning; blocks chained from it
+    follow the new name. A key whose value does not change keeps its line byte
+    for byte. Profiles without a section are appended. Line endings follow the
+    file's (CRLF stays CRLF). ``skip`` is no longer produced (kept for callers).
     """
     document = parse_ini(original)
     lines = list(document.lines)
     newline = dominant_newline(original)
+    managed = _managed_indexes(document.sections)
     by_name: dict[str, list[IniSection]] = {}
     for section in document.sections:
         name = cli_profile_name(section.header)
@@ -162,18 +188,28 @@ def merge_config_text(original: str, blocks: Sequence[ConfigBlock]) -> MergePlan
         for block in blocks
         if block.cli_name not in by_name and block.profile in by_name
     }
+    # A section of the same name that the app must not write into (keys, SSO, or
+    # inside another tool's managed block) keeps its name; the app's profile is
+    # written under a new one, and every block that names it follows, so no
+    # source_profile ever points at a section the app did not write.
+    taken = {name.casefold() for name in by_name} | {b.cli_name.casefold() for b in blocks}
     for block in blocks:
-        if block.cli_name in renames:
-            block = ConfigBlock(block.profile, block.profile, block.values)
-        if any(key == "source_profile" and value in renames for key, value in block.values):
-            block = ConfigBlock(
-                block.profile,
-                block.cli_name,
-                tuple(
-                    (key, renames.get(value, value) if key == "source_profile" else value)
-                    for key, value in block.values
-                ),
+        name = renames.get(block.cli_name, block.cli_name)
+        sections = by_name.get(name)
+        if sections and _foreign(sections[0], managed):
+            new_name = _home_for(block.profile, name, by_name, managed, taken)
+            renames[block.cli_name] = new_name
+            why = (
+                "it is inside a block another tool manages"
+                if sections[0].index in managed
+                else "it is not a role profile (it holds keys, SSO or other settings)"
             )
+            warnings.append(
+                f"[{sections[0].header}] (line {sections[0].line}) is left alone: {why}. "
+                f"The app's profile {block.profile!r} is written as [{header_for(new_name)}]."
+            )
+    for block in blocks:
+        block = _renamed(block, renames)
         sections = by_name.get(block.cli_name)
         if not sections:
             appended.append(block)
@@ -186,11 +222,6 @@ def merge_config_text(original: str, blocks: Sequence[ConfigBlock]) -> MergePlan
                 f"Profile {block.cli_name!r} is also defined at line {others}; only the section "
                 f"at line {section.line} is updated (the AWS CLI refuses duplicate sections)."
             )
-        if section.entries and "role_arn" not in section.values():
-            # Writing role_arn into a profile that holds keys or SSO settings would
-            # turn every CLI command using it into an assume-role: never do that.
-            changes.append(SectionChange(block.cli_name, section.header, "skip", section.line))
-            continue
         section_edits, set_keys, removed = _section_edits(section, lines, block, newline)
         edits.extend(section_edits)
         action: SectionAction = "update" if section_edits else "unchanged"
@@ -205,6 +236,19 @@ def merge_config_text(original: str, blocks: Sequence[ConfigBlock]) -> MergePlan
             )
         )
     text = apply_edits(lines, edits)
+    open_block = _open_block(document.sections)
+    if appended and open_block is not None:
+        # The file ends inside a block another tool manages: anything appended
+        # would land in it. Nothing is added; the user is told why.
+        warnings.append(
+            f"The file ends inside [{open_block.header}] (line {open_block.line}), a block "
+            "another tool manages, with no end marker: new profiles were not added "
+            f"({', '.join(block.cli_name for block in appended)}). Close the block or add "
+            "them by hand."
+        )
+        added = {block.cli_name for block in appended}
+        changes = [c for c in changes if not (c.action == "add" and c.cli_name in added)]
+        appended = []
     if appended:
         if text and not text.endswith(("\n", "\r")):
             text += newline
@@ -213,3 +257,85 @@ def merge_config_text(original: str, blocks: Sequence[ConfigBlock]) -> MergePlan
             text += newline  # a blank line between the file and what is added
         text += newline.join(block.render(newline) for block in appended)
     return MergePlan(original, text, tuple(changes), tuple(warnings))
+
+
+def _managed_indexes(sections: Sequence[IniSection]) -> set[int]:
+    """Header indexes of sections inside (or marking) another tool's managed block."""
+    inside: set[int] = set()
+    open_end: str | None = None
+    for section in sections:
+        header = section.header.strip()
+        if open_end is not None:
+            inside.add(section.index)
+            if header == open_end:
+                open_end = None
+            continue
+        match = _MANAGED_START_RE.fullmatch(header)
+        if match:
+            inside.add(section.index)
+            open_end = f"{match['tool']}_end{match['rest']}"
+    return inside
+
+
+def _home_for(
+    profile: str,
+    name: str,
+    by_name: Mapping[str, Sequence[IniSection]],
+    managed: set[int],
+    taken: set[str],
+) -> str:
+    """The name the app writes ``profile`` under when ``name`` is someone else's:
+    ``NAME-xacct`` (``-2``… if taken), reusing the section an earlier export wrote."""
+    counter = 1
+    while True:
+        candidate = f"{name}-xacct" if counter == 1 else f"{name}-xacct-{counter}"
+        counter += 1
+        sections = by_name.get(candidate)
+        if sections:
+            ours = sections[0].values().get("xacct_name", "").strip() == profile
+            if ours and not _foreign(sections[0], managed):
+                return candidate
+            continue
+        if candidate.casefold() not in taken:
+            taken.add(candidate.casefold())
+            return candidate
+
+
+def _open_block(sections: Sequence[IniSection]) -> IniSection | None:
+    """The start marker of a managed block the file never closes, if any."""
+    opened: IniSection | None = None
+    end = ""
+    for section in sections:
+        header = section.header.strip()
+        if opened is not None:
+            if header == end:
+                opened = None
+            continue
+        match = _MANAGED_START_RE.fullmatch(header)
+        if match:
+            opened, end = section, f"{match['tool']}_end{match['rest']}"
+    return opened
+
+
+def _foreign(section: IniSection, managed: set[int]) -> bool:
+    """True for a section the app must not write into."""
+    if section.index in managed:
+        return True
+    # Writing role_arn into a profile that holds keys or SSO settings would turn
+    # every CLI command using it into an assume-role: never do that.
+    return bool(section.entries) and "role_arn" not in section.values()
+
+
+def _renamed(block: ConfigBlock, renames: Mapping[str, str]) -> ConfigBlock:
+    cli_name = renames.get(block.cli_name, block.cli_name)
+    follow = block.source_is_block
+    values = [
+        (key, renames.get(value, value) if key == "source_profile" and follow else value)
+        for key, value in block.values
+    ]
+    if cli_name != block.cli_name and cli_name != block.profile:
+        values = [(k, v) for k, v in values if k != "xacct_name"]
+        values.append(("xacct_name", block.profile))
+        order = {key: i for i, key in enumerate(CONFIG_KEYS)}
+        values.sort(key=lambda item: order.get(item[0], len(order)))
+    return ConfigBlock(block.profile, cli_name, tuple(values), block.source_is_block)

@@ -21,13 +21,29 @@ AWS_FIELD_KEYS = {
     "external_id": "external_id",
     "mfa_serial": "mfa_serial",
     "role_session_name": "session_name",
+    "source_identity": "source_identity",  # aws-vault's setting; the app passes it on
 }
+# Settings other tools (aws-vault) read that the app has no use for: said, not hidden.
+DROPPED_KEYS = {
+    "session_tags": "session tags",
+    "transitive_session_tags": "transitive session tags",
+    "mfa_process": "an MFA code program (the app asks for the code itself)",
+}
+# aws-vault's "take every setting this profile does not set from that one";
+# parent_profile is its older name.
+INCLUDE_KEYS = ("include_profile", "parent_profile")
 
 
 def _aws_candidate(
-    name: str, section: IniSection, values: Mapping[str, str], taken_lines: Mapping[str, int]
+    name: str,
+    section: IniSection,
+    values: Mapping[str, str],
+    taken_lines: Mapping[str, int],
+    roles: Mapping[str, str],
 ) -> Candidate:
-    candidate = Candidate(name, section.line, None)
+    # The app's own name, when an export had to spell it differently in the header.
+    app_name = values.get("xacct_name", "").strip() or name
+    candidate = Candidate(app_name, section.line, None)
     notes = candidate.notes
     for key, found in section.duplicate_keys().items():
         if len({entry.value for entry in found}) > 1:
@@ -71,10 +87,21 @@ def _aws_candidate(
     if problem:
         candidate.problem = problem
         return candidate
-    fields["name"] = name
+    fields["name"] = app_name
     fields.setdefault("region", None)  # the config file says all there is about a region
+    if values.get("xacct_region", "").strip() == "inherited":
+        fields["region"] = None  # the app's export: the profile named no region of its own
     for key, target in AWS_FIELD_KEYS.items():
         fields[target] = values.get(key) or None
+    if fields["source_identity"] is None:
+        del fields["source_identity"]  # the AWS CLI has no such setting: keep the saved one
+    marked = values.get("xacct_source_role", "").strip()
+    if marked and roles.get(values["source_profile"]) == marked:
+        # Exported by the app as a role chained from another saved role.
+        fields.update(source_profile=None, source_role=marked, source_key=None)
+    for key, what in DROPPED_KEYS.items():
+        if values.get(key):
+            notes.append(f"{key} ({what}) is not used by the app and is not imported")
     duration = values.get("duration_seconds")
     fields["duration_seconds"] = None
     if duration:
@@ -83,9 +110,39 @@ def _aws_candidate(
         except ValueError:
             candidate.problem = f"duration_seconds {duration!r} is not a whole number of seconds."
             return candidate
-    fields.update(color_field(values.get("granted_color"), "granted_color", notes))
+    if values.get("xacct_color"):
+        fields.update(color_field(values["xacct_color"], "xacct_color", notes))
+    else:
+        fields.update(color_field(values.get("granted_color"), "granted_color", notes))
     candidate.fields = fields
     return candidate
+
+
+def _with_included(
+    section: IniSection, sections: Mapping[str, IniSection], defaults: Mapping[str, str]
+) -> tuple[dict[str, str], str]:
+    """The section's values with those of the profiles it includes (aws-vault's
+    ``include_profile``/``parent_profile``, followed to the end; its own win), and
+    a problem when an included profile is missing or the inclusions loop."""
+    values = dict(section.values())
+    seen = {cli_profile_name(section.header)}
+    current = values
+    while True:
+        parent = next((current[k].strip() for k in INCLUDE_KEYS if current.get(k)), "")
+        if not parent:
+            break
+        if parent in seen:
+            return values, f"Its include_profile chain comes back to {parent!r} (a loop)."
+        included = sections.get(parent)
+        if included is None:
+            return values, (
+                f"It includes the profile {parent!r} (include_profile), which is not in the file."
+            )
+        seen.add(parent)
+        current = dict(included.values())
+        for key, value in current.items():
+            values.setdefault(key, value)
+    return {**defaults, **values}, ""
 
 
 def _parse_aws_config(text: str) -> list[Candidate]:
@@ -116,8 +173,13 @@ def _parse_aws_config(text: str) -> list[Candidate]:
         else:
             first_seen[name] = section
         profile_sections.append((name, section))
+    roles = {
+        name: (section.values().get("xacct_name", "").strip() or name)
+        for name, section in first_seen.items()
+        if _with_included(section, first_seen, defaults)[0].get("role_arn")
+    }
     for name, section in profile_sections:
-        values = {**defaults, **section.values()}
+        values, include_problem = _with_included(section, first_seen, defaults)
         if not values.get("role_arn"):
             continue  # a source profile (keys, SSO…), not a role to switch to
         first = first_seen[name]
@@ -136,7 +198,10 @@ def _parse_aws_config(text: str) -> list[Candidate]:
             )
             continue
         taken = {name: again[name]} if name in again else {}
-        candidates.append(_aws_candidate(name, section, values, taken))
+        if include_problem:
+            candidates.append(Candidate(name, section.line, None, problem=include_problem))
+            continue
+        candidates.append(_aws_candidate(name, section, values, taken, roles))
     return candidates
 
 

@@ -24,6 +24,8 @@ _ESR_SECTION_RE = re.compile(r"\[(?P<header>.+)\]")
 _PROFILE_PREFIX_RE = re.compile(r"profile\s+", re.IGNORECASE)
 _ESR_HEX_VALUE_RE = re.compile(r"\s*#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})(?![0-9A-Za-z])")
 _ACCOUNT_SEPARATORS_RE = re.compile(r"[0-9]{4}[- ][0-9]{4}[- ][0-9]{4}")
+# What a profile remembers of its base-account block (see the exporter).
+ESR_BASE_KEYS = ("aws_account_id", "target_role_name", "target_region")
 
 
 @dataclass
@@ -163,6 +165,11 @@ def _esr_candidate(
                 f"Assumed with the AWS CLI profile {base_name!r} (the extension's base account "
                 f"{base.params.get('aws_account_id', '?')})"
             )
+            # Kept with the profile (an unknown key survives saves) so an export
+            # writes the base account and its defaults back as they were.
+            kept = {k: base.params[k] for k in ESR_BASE_KEYS if base.params.get(k)}
+            if "aws_account_id" in kept:
+                fields["esr_base"] = kept
     fields.update(color_field(params.get("color"), "color", notes))
     candidate.fields = fields
     return candidate
