@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = tuple(args.only or SHOTS)
     with demo() as env, tempfile.TemporaryDirectory(prefix="xacct-shots-") as temp:
         for theme in themes:
-            shooter = Shooter(app, env, Path(temp) / theme, theme, args.out)
+            shooter = Shooter(env, Path(temp) / theme, theme, args.out, args.scale)
             for name in wanted:
                 started = time.perf_counter()
                 path = getattr(shooter, name.replace("-", "_"))()
@@ -98,7 +98,7 @@ def demo() -> Iterator[object]:
 class Shooter:
     """One window on the demo, in one theme; each method saves one screenshot."""
 
-    def __init__(self, app: object, env: object, config_dir: Path, theme: str, out: Path) -> None:
+    def __init__(self, env: object, config_dir: Path, theme: str, out: Path, scale: float) -> None:
         from PySide6.QtCore import QRect
         from PySide6.QtWidgets import QApplication
 
@@ -130,10 +130,14 @@ class Shooter:
             vault=self.vault,
         )
         self.window.set_demo_sandbox(Path(env.config_file))
-        # The README's size; on a smaller (scaled) screen, the size the app itself picks.
-        area = self.window.screen().availableGeometry()
-        wanted = QRect(area.left() + 40, area.top() + 40, 980, 640)
-        self.window.setGeometry(wanted if area.contains(wanted) else first_geometry(area))
+        # The README's size at 1x (the offscreen platform's screen is small, but nothing
+        # is on it); scaled, the size the app itself picks for a 1600×1000 screen.
+        if scale == 1.0:
+            self.window.setGeometry(QRect(40, 40, 980, 640))
+        else:
+            self.window.setGeometry(
+                first_geometry(QRect(0, 0, int(1600 / scale), int(1000 / scale)))
+            )
         self.window.show()
         self.controller.warm_up()
         self.wait(200)
