@@ -17,3 +17,21 @@ def test_the_demo_config_has_a_working_profile_to_import(demo_env: DemoEnvironme
     assert profile is not None and profile.source_profile == SOURCE_PROFILE
     result = demo_env.make_service().switch(profile)
     assert {b.name for b in result.buckets} == set(demo_env.buckets_by_account[profile.account_id])
+
+
+def test_quitting_while_the_demo_starts_leaves_no_files(tmp_path: Path) -> None:
+    """The process ends before the emulator's thread has stopped it: its temp dir goes."""
+    import subprocess
+    import sys
+
+    script = (
+        "from xacct_gui.demo.emulator import _Emulator\n"
+        "emulator = _Emulator(0)\n"
+        "print(emulator.temp_dir, flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    temp_dir = Path(done.stdout.strip())
+    assert temp_dir.name.startswith("xacct-demo-")
+    assert not temp_dir.exists()
