@@ -42,7 +42,8 @@ IS_LINUX = sys.platform.startswith("linux")
 # --- what the bundle may contain -------------------------------------------------
 
 # The only Qt bindings the app imports (xacct_gui/gui, app.py, selftest.py).
-QT_MODULES = ("QtCore", "QtGui", "QtWidgets")
+# QtNetwork: the local socket of "one window per config dir" (gui/single_instance.py).
+QT_MODULES = ("QtCore", "QtGui", "QtNetwork", "QtWidgets")
 
 # Qt plugins, by plugin directory. A directory not named here is left out entirely
 # (image formats, icon engines, TLS, network information, GL integrations, EGL/KMS,

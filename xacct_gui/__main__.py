@@ -13,6 +13,9 @@ from typing import TextIO
 from xacct_gui.cli import build_parser, flag_problem, open_launch, run_headless
 
 # botocore logs request headers and bodies (tokens, signatures) at DEBUG: never go below INFO.
+# Without --debug they log only errors: botocore logs a WARNING with a whole traceback for
+# an Identity Center profile that is not signed in, and the AWS CLI shows a
+# credential_process's stderr to its user. The app's own message says what happened.
 CHATTY_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer", "werkzeug")
 
 
@@ -32,7 +35,7 @@ def configure_logging(debug: bool, stream: TextIO | None = None) -> logging.Hand
     root.addHandler(handler)
     root.setLevel(level)
     for name in CHATTY_LOGGERS:
-        logging.getLogger(name).setLevel(max(level, logging.INFO))
+        logging.getLogger(name).setLevel(logging.INFO if debug else logging.ERROR)
     return handler
 
 
@@ -55,6 +58,10 @@ def _attach_parent_console() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the app (or the headless command ``argv`` names); the process's exit status."""
     _attach_parent_console()
+    from xacct_gui.core.hardening import disable_core_dumps
+
+    # Before any secret is in memory: a crash must not write one into a core file.
+    disable_core_dumps()
     args = build_parser().parse_args(argv)
     problem = flag_problem(args)
     if problem:

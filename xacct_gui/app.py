@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING
 
 from xacct_gui import APP_ID, APP_NAME, __version__
 from xacct_gui.core.keys import KeyVault
-from xacct_gui.core.store import LoadResult, ProfileStore, StateStore
+from xacct_gui.core.store import LoadResult, ProfileStore, StateStore, remove_stale_temp_files
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QWidget
 
     from xacct_gui.core.aws import AwsService
     from xacct_gui.demo import DemoAws, DemoEnvironment
     from xacct_gui.gui.main_window import MainWindow
+    from xacct_gui.gui.workers import SwitchController
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -42,6 +45,8 @@ class Launch:
             self._temp_config = tempfile.TemporaryDirectory(prefix="xacct-demo-config-")
             config_dir = Path(self._temp_config.name)
         self.config_dir = config_dir
+        for directory in (config_dir, config_dir / "sso"):
+            remove_stale_temp_files(directory)  # left by a crash in the middle of a save
         self.store = ProfileStore(config_dir)
         self.state = StateStore(config_dir)
         self.vault = KeyVault(config_dir)
@@ -105,8 +110,7 @@ class Launch:
         from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QApplication
 
-        from xacct_gui.gui.main_window import MainWindow
-        from xacct_gui.gui.workers import SwitchController
+        from xacct_gui.gui.single_instance import SingleInstance, activate_running_window
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
@@ -117,8 +121,36 @@ class Launch:
         if icon.exists():
             app.setWindowIcon(QIcon(str(icon)))
 
-        if self._demo_requested:
-            return self._run_demo_gui(app)
+        # One running window per config dir: two would overwrite each other's files.
+        self.config_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        instance = SingleInstance(self.config_dir)
+        if not instance.acquire():
+            answered = activate_running_window(self.config_dir)
+            print(
+                f"{APP_NAME} is already running for {self.config_dir}"
+                + ("; brought its window to the front." if answered else "."),
+                file=sys.stderr,
+            )
+            return 0
+
+        try:
+            window, controller = self._demo_window() if self._demo_requested else self._window()
+            instance.activation_requested.connect(window.bring_to_front)
+            restore_signals = _quit_on_termination_signals(window)
+            try:
+                return int(app.exec())
+            finally:
+                restore_signals()
+                controller.shutdown()
+                window.deleteLater()
+                controller.deleteLater()
+        finally:
+            instance.release()
+
+    def _window(self) -> tuple[MainWindow, SwitchController]:
+        from xacct_gui.gui.main_window import MainWindow
+        from xacct_gui.gui.workers import SwitchController
+
         loaded = self._load_profiles()
         controller = SwitchController(self.make_service)
         window = MainWindow(
@@ -132,12 +164,7 @@ class Launch:
         window.show()
         controller.warm_up()
         self._open_with(window, loaded)
-        try:
-            return int(app.exec())
-        finally:
-            controller.shutdown()
-            window.deleteLater()
-            controller.deleteLater()
+        return window, controller
 
     def _open_with(self, window: MainWindow, loaded: LoadResult) -> None:
         from xacct_gui.core.ui_state import UiState
@@ -148,10 +175,10 @@ class Launch:
         if start_with:
             window.switch_to(start_with)
 
-    def _run_demo_gui(self, app: QApplication) -> int:
+    def _demo_window(self) -> tuple[MainWindow, SwitchController]:
         """The window at once, saying the emulator is starting; the emulator starts and
-        is seeded on a thread of its own (not the AWS worker: it would hold up nothing
-        else, but the worker's service must be the demo's), then the window fills."""
+        is seeded on a thread of its own (not the AWS worker: the worker's service must
+        be the demo's, made once the emulator is up), then the window fills."""
         from PySide6.QtWidgets import QMessageBox
 
         from xacct_gui.gui.background import BackgroundStart
@@ -188,12 +215,7 @@ class Launch:
             self._start_demo, name="demo-emulator", on_done=ready, on_error=failed, parent=window
         )
         starter.start()
-        try:
-            return int(app.exec())
-        finally:
-            controller.shutdown()
-            window.deleteLater()
-            controller.deleteLater()
+        return window, controller
 
     def close(self) -> None:
         if self._demo is not None:
@@ -203,3 +225,36 @@ class Launch:
             with contextlib.suppress(OSError):
                 self._temp_config.cleanup()
             self._temp_config = None
+
+
+def _quit_on_termination_signals(window: QWidget) -> Callable[[], None]:
+    """SIGTERM and SIGINT close the window (a clean exit 0) instead of killing the
+    process; returns what restores the previous handlers.
+
+    Python runs signal handlers between bytecodes, so a timer wakes the interpreter
+    while Qt's event loop waits.
+    """
+    import signal
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def close(_signum: int, _frame: object) -> None:
+        window.close()
+        QApplication.quit()
+
+    previous = {sig: signal.signal(sig, close) for sig in (signal.SIGTERM, signal.SIGINT)}
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+
+    def restore() -> None:
+        timer.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from xacct_gui import APP_NAME, __version__
+from xacct_gui.core import callback_loop
+from xacct_gui.core.deadline import call_with_deadline
 from xacct_gui.core.errors import MfaCodeRequired, ProfileError, XacctError
 from xacct_gui.core.profiles import RoleProfile, resolve_chain
 
@@ -203,7 +205,8 @@ def list_buckets(
         )
         return 1
     try:
-        result = service.switch(profile)
+        chain = resolve_chain(profile, profiles)  # a chained role lists through its sources
+        result = call_with_deadline(lambda: service.switch(profile, chain=chain))
     except XacctError as exc:
         print(f"error: {profile.name}: {one_line(str(exc))}", file=err)
         return 1
@@ -215,7 +218,19 @@ def list_buckets(
     return 0
 
 
+def _loop_problem(problem: str) -> int:
+    print(f"error: {problem}", file=sys.stderr)
+    return 1
+
+
 def list_buckets_command(launch: Launch, name: str, *, as_json: bool) -> int:
+    with callback_loop.entered(name) as problem:
+        if problem:
+            return _loop_problem(problem)
+        return _list_buckets_command(launch, name, as_json=as_json)
+
+
+def _list_buckets_command(launch: Launch, name: str, *, as_json: bool) -> int:
     loaded = headless_profiles(launch)
     if loaded is None:
         return 1
@@ -249,7 +264,7 @@ def run_credential_process(
         return 1
     try:
         # Without a code, an MFA profile fails here before any request is sent.
-        session, _ = service.session_for(profile, None, chain)
+        session, _ = call_with_deadline(lambda: service.session_for(profile, None, chain))
     except MfaCodeRequired as exc:
         print(
             f"error: profile {profile.name!r} needs a code from MFA device {exc.serial}, and "
@@ -269,6 +284,13 @@ def run_credential_process(
 
 def credential_process_command(launch: Launch, name: str) -> int:
     """``--credential-process NAME``: print the role's credentials for botocore/the CLI."""
+    with callback_loop.entered(name) as problem:
+        if problem:
+            return _loop_problem(problem)
+        return _credential_process_command(launch, name)
+
+
+def _credential_process_command(launch: Launch, name: str) -> int:
     loaded = headless_profiles(launch)
     if loaded is None:
         return 1

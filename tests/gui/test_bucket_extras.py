@@ -121,22 +121,44 @@ def test_every_client_and_assume_role_is_made_on_the_worker(
 
     from xacct_gui.core.aws import AwsService
 
-    made: list[tuple[str, int]] = []
+    # The worker runs each call on a call thread of its own (core/deadline.py), one at
+    # a time: every call is on such a thread, and never two threads inside at once.
+    made: list[tuple[str, str]] = []
+    inside: dict[int, int] = {}
+    overlaps: list[str] = []
+    lock = threading.Lock()
     create_client = botocore.session.Session.create_client
     assume_role = AwsService.assume_role
 
+    def recorded(kind: str, call: Any) -> Any:
+        me = threading.get_ident()
+        with lock:
+            made.append((kind, threading.current_thread().name))
+            if any(t != me for t in inside):
+                overlaps.append(kind)
+            inside[me] = inside.get(me, 0) + 1
+        try:
+            return call()
+        finally:
+            with lock:
+                inside[me] -= 1
+                if not inside[me]:
+                    del inside[me]
+
     def recording_create_client(self: Any, service_name: str, *args: Any, **kw: Any) -> Any:
-        made.append((f"client {service_name}", threading.get_ident()))
-        return create_client(self, service_name, *args, **kw)
+        return recorded(
+            f"client {service_name}", lambda: create_client(self, service_name, *args, **kw)
+        )
 
     def recording_assume_role(self: AwsService, *args: Any, **kw: Any) -> Any:
-        made.append(("AssumeRole", threading.get_ident()))
-        return assume_role(self, *args, **kw)
+        return recorded("AssumeRole", lambda: assume_role(self, *args, **kw))
 
     monkeypatch.setattr(botocore.session.Session, "create_client", recording_create_client)
     monkeypatch.setattr(AwsService, "assume_role", recording_assume_role)
-    worker: list[int] = []
-    window.controller.run_job(lambda service: threading.get_ident(), on_done=worker.append)
+    worker: list[str] = []
+    window.controller.run_job(
+        lambda service: threading.current_thread().name, on_done=worker.append
+    )
     qtbot.waitUntil(lambda: bool(worker), timeout=WAIT_MS)
 
     for name in ("Prod", "Dev", "Prod"):
@@ -153,6 +175,7 @@ def test_every_client_and_assume_role_is_made_on_the_worker(
 
     kinds = {kind for kind, _ in made}
     assert {"AssumeRole", "client s3", "client sts"} <= kinds
-    assert worker[0] != threading.get_ident()
-    elsewhere = [kind for kind, thread in made if thread != worker[0]]
-    assert elsewhere == [], f"made off the worker thread: {elsewhere}"
+    assert worker == ["aws-call"]
+    elsewhere = [kind for kind, thread in made if thread != "aws-call"]
+    assert elsewhere == [], f"made off the worker's call threads: {elsewhere}"
+    assert overlaps == [], f"made on two threads at once: {overlaps}"

@@ -301,14 +301,14 @@ def test_demo_console_opens_a_local_page_and_calls_no_aws(
 ) -> None:
     switch_and_wait(qtbot, window, "Prod")
     window.set_demo_sandbox(tmp_path / "config")
-    opened: list[QUrl] = []
-    monkeypatch.setattr(window.prompts, "open_url", opened.append)
+    opened: list[str] = []
+    monkeypatch.setattr(window.prompts, "open_url", lambda url: opened.append(url) or True)
     jobs: list[object] = []
     monkeypatch.setattr(window.controller, "run_job", lambda *a, **k: jobs.append(a))
     window.action("console").trigger()
     assert jobs == [], "the demo's credentials must not go to the AWS sign-in service"
-    assert len(opened) == 1 and opened[0].isLocalFile()
-    page = Path(opened[0].toLocalFile()).read_text(encoding="utf-8")
+    assert len(opened) == 1 and opened[0].startswith("file://")
+    page = Path(QUrl(opened[0]).toLocalFile()).read_text(encoding="utf-8")
     assert "Prod @ " in page and "nothing was sent" in page
 
 

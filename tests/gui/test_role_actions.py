@@ -9,12 +9,12 @@ the organisation against the moto server (tests/integration/test_discovery.py).
 # ruff: noqa: F811
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.parse
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTableView, QWidget
 from pytestqt.qtbot import QtBot
@@ -46,13 +46,23 @@ def cached_session_on_the_worker(
     return found[0]
 
 
+def follow_once(local: str) -> str:
+    """Where the one-time local link redirects to (it answers once)."""
+    assert local.startswith("http://127.0.0.1:")
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(local).netloc, timeout=5)
+    connection.request("GET", urllib.parse.urlsplit(local).path)
+    answer = connection.getresponse()
+    assert answer.status == 302
+    return str(answer.getheader("Location"))
+
+
 def test_open_console(qtbot: QtBot, window: MainWindow, federation: Federation) -> None:
-    opened: list[QUrl] = []
-    window.prompts.open_url = opened.append  # type: ignore[method-assign]
+    opened: list[str] = []
+    window.prompts.open_url = lambda url: opened.append(url) is None  # type: ignore[method-assign]
     switch_and_wait(qtbot, window, "Dev")
     window.action("console").trigger()
     qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
-    url = opened[0].toString(QUrl.ComponentFormattingOption.FullyEncoded)
+    url = follow_once(opened[0])
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
     assert query["SigninToken"] == SIGNIN_TOKEN and query["Action"] == "login"
     dev = next(p for p in window.profiles if p.name == "Dev")
@@ -119,14 +129,14 @@ def test_discover_denied_and_allowed(
 def test_open_bucket_in_console_lands_on_the_bucket_page(
     qtbot: QtBot, window: MainWindow, federation: Federation
 ) -> None:
-    opened: list[QUrl] = []
-    window.prompts.open_url = opened.append  # type: ignore[method-assign]
+    opened: list[str] = []
+    window.prompts.open_url = lambda url: opened.append(url) is None  # type: ignore[method-assign]
     switch_and_wait(qtbot, window, "Dev")
     window.findChild(QTableView, "bucketTable").selectRow(0)  # type: ignore[union-attr]
     bucket = window.selected_bucket_names()[0]
     window.action("open_bucket").trigger()
     qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
-    url = opened[0].toString(QUrl.ComponentFormattingOption.FullyEncoded)
+    url = follow_once(opened[0])
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
     destination = urllib.parse.urlsplit(query["Destination"])
     assert destination.netloc == "s3.console.aws.amazon.com"

@@ -126,7 +126,7 @@ def test_panel_counts_filters_copies_and_exports(
     assert QGuiApplication.clipboard().text() == "arn:aws-cn:s3:::logs-b"
     panel.export_csv()
     assert prompts.asked == ["China-buckets.csv"]
-    assert target.read_text().splitlines()[1:] == [f"logs-b,{CREATED.isoformat()},"]
+    assert target.read_text().splitlines()[1:] == [f'"logs-b","{CREATED.isoformat()}",""']
     assert panel.region_of("data-a") == "cn-north-1"
     panel.show_buckets(None)
     assert counts[-1] == ""

@@ -27,6 +27,7 @@ from xacct_gui.core.credentials import RoleSession
 from xacct_gui.core.errors import FederationError, MfaCodeRequired
 from xacct_gui.core.federation import (
     FEDERATION_URL_ENV,
+    INSECURE_TEST_ENV,
     ISSUER,
     STATIC_KEYS_MESSAGE,
     console_destination,
@@ -105,6 +106,7 @@ def federation(monkeypatch: pytest.MonkeyPatch) -> Iterator[Federation]:
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     monkeypatch.setenv(FEDERATION_URL_ENV, f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setenv(INSECURE_TEST_ENV, "1")  # a loopback stand-in speaks plain http
     # A developer's proxy settings must not send loopback requests elsewhere.
     for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
@@ -209,6 +211,7 @@ def test_an_unreachable_endpoint_fails_fast(monkeypatch: pytest.MonkeyPatch) -> 
     port = server.server_port
     server.server_close()
     monkeypatch.setenv(FEDERATION_URL_ENV, f"http://127.0.0.1:{port}")
+    monkeypatch.setenv(INSECURE_TEST_ENV, "1")
     started = time.monotonic()
     with pytest.raises(FederationError) as info:
         console_signin_url(role_session(), "us-east-1", timeout=2)
@@ -262,8 +265,65 @@ def test_a_partition_without_public_sign_in_is_refused(monkeypatch: pytest.Monke
 
 
 def test_the_override_drops_a_trailing_slash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(FEDERATION_URL_ENV, "http://127.0.0.1:9/ ")
+    monkeypatch.setenv(FEDERATION_URL_ENV, "https://eu-west-1.signin.aws.amazon.com/ ")
+    assert federation_base("aws") == "https://eu-west-1.signin.aws.amazon.com"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://signin.aws.amazon.com",
+        "https://us-east-1.signin.aws.amazon.com",
+        "https://signin.amazonaws.cn",
+        "https://signin.amazonaws-us-gov.com",
+    ],
+)
+def test_the_override_accepts_aws_sign_in_hosts(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(INSECURE_TEST_ENV, raising=False)
+    monkeypatch.setenv(FEDERATION_URL_ENV, value)
+    assert federation_base("aws") == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://signin.aws.amazon.com",  # the secret key in clear
+        "https://evil.example",
+        "https://signin.aws.amazon.com.evil.example",
+        "https://evilsignin.aws.amazon.com",
+        "https://user:pw@signin.aws.amazon.com",
+        "https://signin.aws.amazon.com:8443",
+        "https://signin.aws.amazon.com/somewhere",
+        "signin.aws.amazon.com",  # no scheme: urllib raised outside the error handling
+        "http://127.0.0.1:9",  # loopback without the test-only switch
+        "https://[::1",
+    ],
+)
+def test_the_override_refuses_anything_else_inside_the_error_handling(
+    value: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv(INSECURE_TEST_ENV, raising=False)
+    monkeypatch.setenv(FEDERATION_URL_ENV, value)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(FederationError) as info:
+        console_signin_url(role_session(), "us-east-1")
+    assert info.value.code == "BadFederationUrl"
+    assert FEDERATION_URL_ENV in str(info.value)
+    if value != "signin.aws.amazon.com":  # that one is named in the message as an example
+        assert value not in str(info.value)
+    assert value not in caplog.text
+    assert SECRET not in caplog.text
+
+
+def test_the_loopback_override_is_loud(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(FEDERATION_URL_ENV, "http://127.0.0.1:9")
+    monkeypatch.setenv(INSECURE_TEST_ENV, "1")
     assert federation_base("aws") == "http://127.0.0.1:9"
+    assert "TEST ONLY" in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -48,3 +48,30 @@ def test_filter_redacts_arguments_and_tracebacks(caplog: pytest.LogCaptureFixtur
         caplog.handler.removeFilter(handler_filter)
     assert SECRET not in caplog.text and TOKEN not in caplog.text
     assert "got [secret]" in caplog.text
+
+
+def test_url_encoded_secrets_are_removed() -> None:
+    import json
+    import urllib.parse
+
+    session = json.dumps(
+        {"sessionId": "ASIAXYZXYZXYZXYZXYZ1", "sessionKey": SECRET, "sessionToken": TOKEN}
+    )
+    request = "https://signin.aws.amazon.com/federation?" + urllib.parse.urlencode(
+        {"Action": "getSigninToken", "Session": session}
+    )
+    signin_token = "VCQgTuHu" + "-_x9" * 60
+    link = "https://signin.aws.amazon.com/federation?" + urllib.parse.urlencode(
+        {"Action": "login", "Issuer": "xacct", "SigninToken": signin_token}
+    )
+    for text in (request, link, urllib.parse.quote(SECRET, safe=""), f"x {request} y"):
+        cleaned = redact(text)
+        for secret in (
+            SECRET,
+            urllib.parse.quote(SECRET, safe=""),
+            urllib.parse.quote_plus(SECRET),
+            TOKEN[:60],
+            signin_token[:40],
+            "XYZXYZXYZXYZXYZ1",
+        ):
+            assert secret not in cleaned, (text, cleaned)

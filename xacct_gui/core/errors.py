@@ -38,9 +38,26 @@ from botocore.exceptions import (
     ProxyConnectionError,
     ReadTimeoutError,
     SSLError,
+    SSOError,
+    SSOTokenLoadError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
 )
+from botocore.parsers import ResponseParserError
 
 Operation = Literal["assume", "list"]
+
+# Every message a user reads is at most this long (the one place that caps them): an
+# endpoint controls the text of its errors, and a 4 MB message froze the error banner
+# for 40 s while it word-wrapped. The longest message the app writes itself is ~450.
+MAX_MESSAGE_CHARS = 600
+
+
+def cap_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (ending in "…" when cut)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
 
 
 class XacctError(Exception):
@@ -53,7 +70,7 @@ class XacctError(Exception):
     code: str = "XacctError"
 
     def __init__(self, message: str = "", code: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(cap_message(message))
         if code is not None:
             self.code = code
 
@@ -264,6 +281,21 @@ def to_user_error(exc: BaseException, op: Operation, ctx: AwsContext) -> AwsErro
         code = str(error.get("Code", "Unknown"))
         return AwsError(_client_error_message(code, str(error.get("Message", "")), op, ctx), code)
     name = type(exc).__name__
+    if isinstance(exc, ResponseParserError):
+        # Its text is the whole response body, which for STS holds the new credentials.
+        return AwsError(
+            "AWS sent an answer the app cannot read (not the format of an AWS response). "
+            "Check the proxy settings and any custom endpoint.",
+            name,
+        )
+    if isinstance(exc, SSOTokenLoadError | UnauthorizedSSOTokenError | TokenRetrievalError):
+        return AwsError(_sso_sign_in(ctx, expired=not isinstance(exc, SSOTokenLoadError)), name)
+    if isinstance(exc, SSOError):
+        return AwsError(
+            f"IAM Identity Center gave no credentials for source profile "
+            f"'{ctx.source_profile}'. " + _sso_how_to(ctx),
+            name,
+        )
     if isinstance(exc, ProfileNotFound | NoCredentialsError | PartialCredentialsError):
         return AwsError(
             f"The source profile '{ctx.source_profile}' is missing or has no credentials. "
@@ -297,4 +329,19 @@ def to_user_error(exc: BaseException, op: Operation, ctx: AwsContext) -> AwsErro
         return missing
     if isinstance(exc, OSError):
         return AwsError(f"Cannot reach AWS ({exc}).", name)
-    return AwsError(f"Unexpected error ({name}): {exc}", name)
+    # Never the exception's text: nobody vetted what it carries.
+    return AwsError(f"Unexpected error ({name}).", name)
+
+
+def _sso_how_to(ctx: AwsContext) -> str:
+    profile = ctx.source_profile or "<profile>"
+    return f"Sign in with: aws sso login --profile {profile}"
+
+
+def _sso_sign_in(ctx: AwsContext, *, expired: bool) -> str:
+    state = "has expired" if expired else "is not signed in"
+    return (
+        f"The IAM Identity Center session of source profile '{ctx.source_profile}' {state}. "
+        + _sso_how_to(ctx)
+        + ", then try again."
+    )

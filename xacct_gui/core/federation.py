@@ -37,6 +37,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEDERATION_URL_ENV = "XACCT_GUI_FEDERATION_URL"
+# Test-only, and loud: with this set to "1", the override may also be a plain-http
+# loopback address (a local stand-in). Nothing else ever gets the role's secret key.
+INSECURE_TEST_ENV = "XACCT_GUI_TEST_ONLY_INSECURE_LOOPBACK_FEDERATION"
+# The hosts the role's credentials may be sent to (by https only): AWS sign-in in each
+# partition, and its regional forms (eu-west-1.signin.aws.amazon.com).
+_SIGNIN_HOSTS = ("signin.aws.amazon.com", "signin.amazonaws.cn", "signin.amazonaws-us-gov.com")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 ISSUER = "xacct"
 # The sign-in service answers in well under a second; a user waiting on a browser
 # should hear about a dead network in seconds, not after urllib's default (none).
@@ -62,11 +69,53 @@ STATIC_KEYS_MESSAGE = (
 )
 
 
+def _is_signin_host(host: str) -> bool:
+    return any(host == h or host.endswith("." + h) for h in _SIGNIN_HOSTS)
+
+
+def checked_override(value: str) -> str:
+    """``XACCT_GUI_FEDERATION_URL`` as a base URL, or FederationError saying why not.
+
+    The role's secret key goes to this address, so only an https AWS sign-in host
+    is accepted; a loopback ``http`` one only with the loud test-only switch. The
+    value itself is never logged nor put in a message.
+    """
+    bad = FederationError(
+        f"{FEDERATION_URL_ENV} is set but is not an AWS sign-in address (https://"
+        "signin.aws.amazon.com, a regional …signin.aws.amazon.com, or the China or "
+        "GovCloud sign-in host): the role's credentials are not sent there. Unset it.",
+        "BadFederationUrl",
+    )
+    try:
+        parts = urllib.parse.urlsplit(value)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        raise bad from None
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise bad
+    if parts.path not in ("", "/"):
+        raise bad
+    if parts.scheme == "https" and _is_signin_host(host) and port in (None, 443):
+        return value.rstrip("/")
+    if (
+        os.environ.get(INSECURE_TEST_ENV) == "1"
+        and parts.scheme in ("http", "https")
+        and host in _LOOPBACK_HOSTS
+    ):
+        log.warning(
+            "TEST ONLY: %s is on, so console sign-in goes to a loopback address, in clear",
+            INSECURE_TEST_ENV,
+        )
+        return value.rstrip("/")
+    raise bad
+
+
 def federation_base(partition: str = "aws") -> str:
-    """The federation endpoint's base URL (the env override wins, for tests and proxies)."""
+    """The federation endpoint's base URL (a checked env override wins, for regional
+    sign-in endpoints and tests)."""
     override = os.environ.get(FEDERATION_URL_ENV, "").strip()
     if override:
-        return override.rstrip("/")
+        return checked_override(override)
     try:
         return SIGNIN_BASES[partition]
     except KeyError:
@@ -142,8 +191,8 @@ def get_signin_token(
         }
     )
     query = urllib.parse.urlencode({"Action": "getSigninToken", "Session": session_json})
-    request = urllib.request.Request(f"{base}/federation?{query}", method="GET")
     try:
+        request = urllib.request.Request(f"{base}/federation?{query}", method="GET")
         with _opener().open(request, timeout=timeout) as response:
             body = response.read(_MAX_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as exc:
@@ -156,7 +205,8 @@ def get_signin_token(
             "Refused",
         ) from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
+        # A ValueError's text is the whole request URL, secret key included: never shown.
+        reason = "invalid address" if isinstance(exc, ValueError) else getattr(exc, "reason", exc)
         raise FederationError(
             f"Cannot reach the AWS sign-in service at {_host(base)}. Check that you are "
             f"online and the proxy settings. ({reason})",

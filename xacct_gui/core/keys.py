@@ -197,6 +197,8 @@ class KeyVault:
         self._memory: dict[str, KeyCredentials] = {}  # session-only secrets
         self._session_keys: dict[str, SignInKey] = {}
         self._stored: dict[str, SignInKey] = self._read_index()
+        # The index as this vault last read or wrote it: the base of the merge below.
+        self._base: dict[str, SignInKey] = dict(self._stored)
 
     # --- index file (names and MFA serials only) ---
 
@@ -217,7 +219,26 @@ class KeyVault:
                 )
         return keys
 
+    def _merged_with_disk(self) -> dict[str, SignInKey]:
+        """Our changes since the last read, applied to the index as it is on disk now.
+
+        Another window or a headless command may have added or removed keys meanwhile:
+        writing our list as it stands would drop theirs from the index and orphan
+        their secret in the keyring.
+        """
+        theirs = self._read_index()
+        merged = dict(theirs)
+        for name in self._base.keys() - self._stored.keys():
+            merged.pop(name, None)  # removed by us
+        for name, key in self._stored.items():
+            if self._base.get(name) != key:
+                merged[name] = key  # added or changed by us
+        return merged
+
     def _write_index(self) -> None:
+        with self._lock:
+            self._stored = self._merged_with_disk()
+            self._base = dict(self._stored)
         document = {
             "version": INDEX_VERSION,
             "keys": [
@@ -254,6 +275,11 @@ class KeyVault:
             if name in self._memory:
                 return self._memory[name]
             known = name in self._stored
+        if not known:  # perhaps added by another window or command since
+            with self._lock:
+                self._stored = self._merged_with_disk()
+                self._base = dict(self._stored)
+                known = name in self._stored
         if not known:
             raise SignInKeyError(
                 f"There is no sign-in key named {name!r}. Add it under Sign-in keys."

@@ -8,8 +8,28 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+_Replacement = str | Callable[[re.Match[str]], str]
+
+
+def _encoded_secret(match: re.Match[str]) -> str:
+    # A long run with a %-escape in it is a URL-encoded key or token; a run without
+    # one is left to the plain patterns below.
+    text = match.group(0)
+    return "[secret]" if "%" in text else text
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], _Replacement], ...] = (
+    # URL-encoded forms (a sign-in link, a federation request): "/", "+" and "=" become
+    # %2F, %2B and %3D; "-" and "_" are base64url's own.
+    (re.compile(r"(?:[A-Za-z0-9_\-]|%2[BbFf]|%3[Dd]){30,}"), _encoded_secret),
+    (
+        re.compile(r"(?i)\b((?:SigninToken|Session|sessionKey|sessionToken)=)[^&\s\"']+"),
+        r"\1[secret]",
+    ),
+    # An access key ID right after an encoded quote or colon (%22ASIA…, %3AASIA…).
+    (re.compile(r"(%22|%3[Aa])(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,124}"), r"\1\2…"),
     # Session tokens are long base64 runs; match them before the shorter shapes.
     (re.compile(r"[A-Za-z0-9/+=]{100,}"), "[token]"),
     # Access key IDs: keep the prefix so a reader can tell key from temporary key.

@@ -12,15 +12,18 @@ Rules (see "Files on disk" in docs/architecture.md):
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ProfileError, ProfileFileError
+from .file_merge import merge_profiles
 from .profiles import RoleProfile
 
 FILE_NAME = "profiles.json"
@@ -39,7 +42,8 @@ class LoadResult:
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` so readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # A directory made here holds the app's files: only its user may look in (0700).
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as tmp:
@@ -52,6 +56,29 @@ def write_atomically(path: Path, text: str) -> None:
             os.unlink(tmp_name)
         raise
     _fsync_directory(path.parent)
+
+
+# A temp file of write_atomically older than this was left by a crash (a write takes
+# milliseconds): removed on start.
+STALE_TEMP_AGE_S = 300.0
+
+
+def remove_stale_temp_files(directory: Path, max_age_s: float = STALE_TEMP_AGE_S) -> list[Path]:
+    """Delete ``.<name>.*.tmp`` files write_atomically left in ``directory``; returns them."""
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        candidates = list(directory.glob(".*.tmp"))
+    except OSError:
+        return removed
+    for candidate in candidates:
+        try:
+            if candidate.is_file() and now - candidate.stat().st_mtime > max_age_s:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue  # another process's, or already gone: not ours to insist on
+    return removed
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -80,20 +107,35 @@ class ProfileStore:
         self._why_read_only = ""
         self._top_level_extra: dict[str, Any] = {}
         self._invalid_entries: list[Any] = []
+        # What the file held when this store last read or wrote it (None: no file), and
+        # its profiles then: the write check compares against them.
+        self._disk_digest: str | None = None
+        self._base: dict[str, RoleProfile] = {}
 
     @property
     def writable(self) -> bool:
         return self._writable
 
     def load(self) -> LoadResult:
+        result = self._load()
+        self._base = {p.name.casefold(): p for p in result.profiles}
+        return result
+
+    def _load(self) -> LoadResult:
         self._top_level_extra = {}
         self._invalid_entries = []
+        self._disk_digest = None
         try:
-            raw_text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             self._writable = True
             return LoadResult(profiles=())
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
+            return self._read_only(f"Cannot read {self.path}: {_reason(exc)}.")
+        self._disk_digest = _digest(raw)
+        try:
+            raw_text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
             return self._read_only(f"Cannot read {self.path}: {_reason(exc)}.")
         try:
             document = json.loads(raw_text)
@@ -146,10 +188,16 @@ class ProfileStore:
                 problems.append(f"{self.path}, profile #{position} was skipped: {exc}")
         return LoadResult(profiles=tuple(profiles), problems=tuple(problems))
 
-    def save(self, profiles: Sequence[RoleProfile]) -> None:
-        """Write ``profiles`` atomically; raise ProfileFileError with a user message."""
+    def save(self, profiles: Sequence[RoleProfile]) -> tuple[RoleProfile, ...]:
+        """Write ``profiles`` atomically and return what was written.
+
+        When another writer changed the file since this store read it, their changes
+        are merged in (:mod:`.file_merge`) and the result is what was written; a
+        conflict raises ProfileFileError, as does any failure, with a user message.
+        """
         if not self._writable:
             raise ProfileFileError(self._why_read_only)
+        profiles = self._merge_with_disk(profiles)
         document: dict[str, Any] = {
             "version": CURRENT_VERSION,
             **self._top_level_extra,
@@ -169,6 +217,38 @@ class ProfileStore:
                 f"Could not save profiles to {self.path}: {_reason(exc)}. "
                 "The previous file is unchanged."
             ) from None
+        self._disk_digest = _digest(text.encode("utf-8"))
+        self._base = {p.name.casefold(): p for p in profiles}
+        return tuple(profiles)
+
+    def _merge_with_disk(self, ours: Sequence[RoleProfile]) -> Sequence[RoleProfile]:
+        """``ours``, merged with the file's changes if someone else wrote it meanwhile."""
+        try:
+            now = _digest(self.path.read_bytes())
+        except FileNotFoundError:
+            now = None
+        except OSError as exc:
+            raise ProfileFileError(f"Cannot read {self.path}: {_reason(exc)}.") from None
+        if now == self._disk_digest:
+            return ours
+        base, read_digest = self._base, self._disk_digest
+        kept_invalid = list(self._invalid_entries)
+        theirs = self._load()  # also takes their unknown keys and invalid entries
+        if not self._writable:
+            raise ProfileFileError(
+                f"Not saved: another xacct window or command changed {self.path} meanwhile, "
+                f"and it can no longer be read. {self._why_read_only}"
+            )
+        for entry in kept_invalid:
+            if entry not in self._invalid_entries:
+                self._invalid_entries.append(entry)
+        try:
+            merged = merge_profiles(base, ours, theirs.profiles, where=str(self.path))
+        except ProfileFileError:
+            self._disk_digest = read_digest  # so the next save checks again, never overwrites
+            raise
+        self._base = {p.name.casefold(): p for p in theirs.profiles}
+        return merged
 
 
 class StateStore:
@@ -190,6 +270,10 @@ class StateStore:
         state.update(values)
         with contextlib.suppress(OSError):
             write_atomically(self.path, json.dumps(state, indent=2) + "\n")
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _reason(exc: BaseException) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from xacct_gui.core.colors import text_color_for
+from xacct_gui.core.errors import cap_message
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class MessageBanner(QFrame):
         self._label = QLabel(self)
         self._label.setObjectName(f"{object_name}Text")
         self._label.setWordWrap(True)
+        # Messages carry names and AWS's own text: never interpret them as markup.
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.close_button = QToolButton(self)
         self.close_button.setText("✕")
@@ -96,7 +99,9 @@ class MessageBanner(QFrame):
         super().changeEvent(event)
 
     def show_message(self, text: str) -> None:
-        self._label.setText(text)
+        # Capped here too, for text that did not come through an XacctError: a 4 MB
+        # message froze the window for 40 s while the label word-wrapped it.
+        self._label.setText(cap_message(text))
         self.setVisible(True)
 
     def clear(self) -> None:

@@ -42,6 +42,7 @@ from xacct_gui.core.validation import check_role_name
 from xacct_gui.gui.discovery_rules import ColorRulesEditor
 from xacct_gui.gui.item_roles import ACCOUNT_ID_ROLE
 from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
+from xacct_gui.gui.widgets.plain_text import plain, plain_tooltip
 from xacct_gui.gui.widgets.swatches import SwatchCache
 
 # Preview columns.
@@ -92,7 +93,7 @@ class DiscoveryDialog(QDialog):
         self._swatches = SwatchCache()
 
         layout = QVBoxLayout(self)
-        found = QLabel(self)
+        found = plain(QLabel(self))
         found.setObjectName("discoveryFound")
         found.setTextFormat(Qt.TextFormat.PlainText)
         found.setWordWrap(True)
@@ -107,7 +108,7 @@ class DiscoveryDialog(QDialog):
         self._role_edit = QLineEdit(role_name, self)
         self._role_edit.setObjectName("roleNameEdit")
         self._role_edit.setAccessibleName("Role name in every account")
-        self._role_error = QLabel(self)
+        self._role_error = plain(QLabel(self))
         self._role_error.setObjectName("roleNameError")
         self._role_error.setTextFormat(Qt.TextFormat.PlainText)
         self._role_error.setWordWrap(True)
@@ -226,7 +227,7 @@ class DiscoveryDialog(QDialog):
         profile = candidate.profile
         name = QTableWidgetItem(profile.name)
         if candidate.account.name != profile.name:
-            name.setToolTip(f"Account name: {candidate.account.name}")
+            name.setToolTip(plain_tooltip(f"Account name: {candidate.account.name}"))
         color = QTableWidgetItem(self._swatches.icon(profile.color), profile.color)
         status = QTableWidgetItem(status_text(candidate))
         for column, item in (

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xacct_gui.core.default_profile import PREVIEW_WARNING, default_takeover, takes_over_default
 from xacct_gui.core.errors import ConfigWriteError
 from xacct_gui.core.exporters import (
     ConfigWritePlan,
@@ -44,6 +45,7 @@ from xacct_gui.core.store import write_atomically
 from xacct_gui.gui.widgets.buttons import close_button_box
 from xacct_gui.gui.widgets.fonts import monospace_font
 from xacct_gui.gui.widgets.form_fields import make_error_label
+from xacct_gui.gui.widgets.plain_text import plain
 
 FORMATS: tuple[tuple[ExportFormat, str], ...] = (
     ("esr", "AWS Extend Switch Roles (browser extension)"),
@@ -179,7 +181,7 @@ class ExportDialog(QDialog):
         self._text.setFont(monospace_font())
         self._text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
 
-        self._notes = QLabel(self)
+        self._notes = plain(QLabel(self))
         self._notes.setObjectName("exportNotes")
         self._notes.setWordWrap(True)
         self._notes.setTextFormat(Qt.TextFormat.PlainText)
@@ -196,7 +198,7 @@ class ExportDialog(QDialog):
             "before anything is written, and a backup is kept."
         )
 
-        self._status = QLabel(self)
+        self._status = plain(QLabel(self))
         self._status.setObjectName("exportStatus")
         self._status.setWordWrap(True)
         self._status.setTextFormat(Qt.TextFormat.PlainText)
@@ -245,6 +247,8 @@ class ExportDialog(QDialog):
         self._text.setPlainText(self._result.text)
         notes = list(self._result.notes)
         notes.extend(f"Not exported: {name} — {why}." for name, why in self._result.skipped)
+        if fmt == "aws-config" and takes_over_default(b.header for b in self._result.blocks):
+            notes.insert(0, PREVIEW_WARNING)
         self._notes.setText("\n".join(notes))
         self._notes.setVisible(bool(notes))
         self._write_button.setVisible(fmt == "aws-config")
@@ -293,6 +297,10 @@ class ExportDialog(QDialog):
             self._show_status(
                 f"{display_path(plan.path)} already has these profiles; nothing to write."
             )
+            return
+        refusal = default_takeover(plan.merge.sections("add") + plan.merge.sections("update"))
+        if refusal:
+            self._show_status(refusal, error=True)
             return
         if not self.confirm_write(plan):
             self._show_status(f"Nothing was written to {display_path(plan.path)}.")

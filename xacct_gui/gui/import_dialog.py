@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -48,9 +47,11 @@ from xacct_gui.gui.import_preview import (
     preview_table,
     summary_text,
 )
+from xacct_gui.gui.threads import run_off_gui_thread
 from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
 from xacct_gui.gui.widgets.fonts import monospace_font
 from xacct_gui.gui.widgets.form_fields import make_error_label, show_error
+from xacct_gui.gui.widgets.plain_text import plain, warn
 
 ESR_PLACEHOLDER = """[profile Prod]
 aws_account_id = 123456789012
@@ -130,7 +131,7 @@ class ImportDialog(QDialog):
     # --- construction ---
 
     def _build(self) -> None:
-        intro = QLabel(self)
+        intro = plain(QLabel(self))
         intro.setObjectName("importIntro")
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
@@ -140,7 +141,7 @@ class ImportDialog(QDialog):
             "click Import."
         )
         self._table = preview_table(self, len(self._items))
-        self._summary = QLabel(self)
+        self._summary = plain(QLabel(self))
         self._summary.setObjectName("importSummary")
         self._summary.setWordWrap(True)
         select_all = QPushButton("Tick &all", self)
@@ -170,6 +171,8 @@ class ImportDialog(QDialog):
             before = self._existing.get(item.name.casefold())
             for column, cell in enumerate(preview_row(item, muted, before)):
                 self._table.setItem(row, column, cell)
+        # No row is measured: every row is one line at a fixed height (the full note is
+        # in its tooltip), which also keeps 20,000 rows fast (measuring took 2.4 s).
 
     # --- behaviour ---
 
@@ -226,7 +229,7 @@ class PasteDialog(QDialog):
         self._editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._open_button = QPushButton("&Open file…", self)
         self._open_button.setObjectName("openFileButton")
-        self._status = QLabel(self)
+        self._status = plain(QLabel(self))
         self._status.setObjectName("pasteStatus")
         self._status.setWordWrap(True)
         self._error = make_error_label(self, "pasteError")
@@ -320,7 +323,7 @@ def _exec(dialog: QDialog) -> int:
 
 
 def _show_error(parent: QWidget | None, title: str, text: str) -> object:
-    return QMessageBox.warning(parent, title, text)
+    return warn(parent, title, text)
 
 
 def confirm_import(
@@ -340,7 +343,9 @@ def confirm_import(
         chosen = dialog.selected()
     finally:
         dialog.deleteLater()
-    return apply_import(profiles, chosen) if chosen else None
+    if not chosen:
+        return None
+    return run_off_gui_thread(lambda: apply_import(profiles, chosen))
 
 
 def run_aws_config_import(
@@ -362,7 +367,7 @@ def run_aws_config_import(
     except ImportSourceError as exc:
         show_error(parent, "Import from AWS config", str(exc))
         return None
-    items = preview_aws_config(text, profiles)
+    items = run_off_gui_thread(lambda: preview_aws_config(text, profiles))
     return confirm_import(
         parent,
         profiles,
@@ -387,7 +392,7 @@ def run_esr_import(
         text = paste.text()
     finally:
         paste.deleteLater()
-    items = preview_esr_config(text, profiles)
+    items = run_off_gui_thread(lambda: preview_esr_config(text, profiles))
     return confirm_import(
         parent,
         profiles,

@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 
 from xacct_gui.core.importers import ImportItem, count_statuses, describe_counts
 from xacct_gui.core.profiles import RoleProfile
-from xacct_gui.gui.widgets.swatches import swatch_icon
+from xacct_gui.gui.widgets.plain_text import plain_tooltip
+from xacct_gui.gui.widgets.swatches import SwatchCache
+
+# One icon per colour for every preview: painting one per row was most of the cost of
+# showing 20,000 imported profiles.
+_SWATCHES = SwatchCache()
 
 COL_INCLUDE, COL_NAME, COL_STATUS, COL_ROLE, COL_DETAILS = range(5)
 HEADERS = ("Import", "Name", "Status", "Account / role", "Details")
@@ -138,7 +143,7 @@ def preview_row(
         )
     name = QTableWidgetItem(item.name)
     if item.profile is not None:
-        name.setIcon(swatch_icon(item.profile.color_hex))
+        name.setIcon(_SWATCHES.icon(item.profile.color_hex))
     status = QTableWidgetItem(status_text(item))
     role = QTableWidgetItem(
         f"{item.profile.account_id} / {item.profile.role_name}" if item.profile else ""
@@ -147,7 +152,7 @@ def preview_row(
     changed = change_summary(before, item.profile, item.changes) if item.status == "changed" else ""
     text = " · ".join(part for part in (changed, item.reason) if part)
     details = QTableWidgetItem(text)
-    details.setToolTip(where + text if text else where.strip())
+    details.setToolTip(plain_tooltip(where + text if text else where.strip()))
     cells = (include, name, status, role, details)
     for column, cell in enumerate(cells):
         if column != COL_INCLUDE:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from xacct_gui.core.keys import KeyCredentials, KeyVault, SignInKey
 from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
 from xacct_gui.gui.widgets.form_fields import add_field_row, line_edit, optional_text, show_error
+from xacct_gui.gui.widgets.plain_text import plain
 
 SESSION_ONLY_TEXT = "Use this key for this session only (kept in memory until you quit)"
 NO_FILE_TEXT = "xacct never writes secrets to a file"
@@ -140,7 +141,7 @@ class KeyEditDialog(QDialog):
             "mfa_serial": self._mfa,
         }
 
-        self._warning = QLabel(self)
+        self._warning = plain(QLabel(self))
         self._warning.setObjectName("keyringWarning")
         self._warning.setWordWrap(True)
         self._warning.setTextFormat(Qt.TextFormat.PlainText)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,6 +28,7 @@ from xacct_gui.gui.item_roles import KEY_NAME_ROLE
 from xacct_gui.gui.key_editor import NO_FILE_TEXT, KeyEditDialog
 from xacct_gui.gui.widgets.buttons import close_button_box, side_button
 from xacct_gui.gui.widgets.form_fields import make_error_label, show_error
+from xacct_gui.gui.widgets.plain_text import ask, plain
 
 STORAGE_KEYRING = "OS keyring"
 STORAGE_SESSION = "this session only"
@@ -87,14 +87,7 @@ class SignInKeysDialog(QDialog):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes/no (No is the default); tests replace this."""
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return ask(self, title, text, default_yes=False)
 
     def run_key_editor(self, existing: SignInKey | None) -> tuple[SignInKey, KeyCredentials] | None:
         """Show the key editor modally; tests replace this to drive the dialog."""
@@ -157,7 +150,7 @@ class SignInKeysDialog(QDialog):
 
     def _build(self) -> None:
         status = self._vault.status()
-        self._status = QLabel(self)
+        self._status = plain(QLabel(self))
         self._status.setObjectName("keyringStatus")
         self._status.setWordWrap(True)
         self._status.setTextFormat(Qt.TextFormat.PlainText)

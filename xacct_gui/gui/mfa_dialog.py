@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from xacct_gui.core.validation import check_mfa_code
 from xacct_gui.gui.widgets.buttons import ok_cancel_buttons
 from xacct_gui.gui.widgets.fonts import monospace_font
+from xacct_gui.gui.widgets.plain_text import plain
 
 CODE_LENGTH = 6
 SHARED_SESSION_TEXT = (
@@ -55,7 +56,7 @@ class MfaCodeDialog(QDialog):
         self.setWindowTitle("MFA code")
         self.setModal(True)
 
-        prompt = QLabel(self)
+        prompt = plain(QLabel(self))
         prompt.setObjectName("mfaPrompt")
         # Plain text: a profile name or serial must never be read as markup.
         prompt.setTextFormat(Qt.TextFormat.PlainText)
@@ -65,7 +66,7 @@ class MfaCodeDialog(QDialog):
             f"to switch to “{profile_name}”.\n\n{SHARED_SESSION_TEXT}"
         )
 
-        self._reason = QLabel(self)
+        self._reason = plain(QLabel(self))
         self._reason.setObjectName("mfaReason")
         self._reason.setTextFormat(Qt.TextFormat.PlainText)
         self._reason.setWordWrap(True)

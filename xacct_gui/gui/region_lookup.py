@@ -67,7 +67,7 @@ class RegionLookup(QObject):
     def shutdown(self, wait: bool = True) -> None:
         """Stop: pending batches are dropped, running ones stop at their next bucket."""
         self.cancel()
-        self._pool.shutdown(wait=wait, cancel_futures=True)
+        self._pool.shutdown(wait=wait)
 
     def _look_up(self, generation: int, s3_client: Any, names: list[str]) -> None:
         regions: dict[str, str] = {}

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from xacct_gui.core.colors import text_color_for
 from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.gui.widgets.plain_text import plain, plain_tooltip
 
 NEUTRAL_BANNER = "#d5dbdb"  # the banner's colour while no role is selected
 TICK_MS = 15_000  # the time left is shown in minutes: four updates a minute suffice
@@ -40,8 +41,8 @@ class RoleBanner(QLabel):
         self.setAccessibleName("Active role")
         self.setMinimumHeight(48)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        plain(self)  # the name is the user's: "<font …>" in it must not hide the account
         self.setContentsMargins(16, 8, 16, 8)
-        self.setTextFormat(Qt.TextFormat.PlainText)
         # The right-hand side: role name and time left, as the console's bar shows the
         # role on its right. A child label so text() stays the role alone.
         self.detail = QLabel(self)
@@ -77,7 +78,9 @@ class RoleBanner(QLabel):
         else:
             text = profile.banner_text + (f"   ·   {note}" if note else "")
             self._paint(profile.color_hex, text)
-            self.setToolTip(f"{profile.role_arn}\nSource profile: {profile.source_profile}")
+            self.setToolTip(
+                plain_tooltip(f"{profile.role_arn}\nSource profile: {profile.source_profile}")
+            )
         self._update_detail()
 
     def set_expiration(self, expiration: datetime | None) -> None:

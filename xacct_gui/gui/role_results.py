@@ -26,6 +26,7 @@ from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.recent import MAX_RECENT, Ranked
 from xacct_gui.gui.item_roles import PROFILE_NAME_ROLE, ROW_KIND_ROLE, SHORTCUT_HINT_ROLE
 from xacct_gui.gui.recent_shortcuts import recent_shortcut
+from xacct_gui.gui.widgets.plain_text import plain_tooltip
 from xacct_gui.gui.widgets.swatches import SwatchCache
 
 KIND_PROFILE = "profile"
@@ -145,7 +146,7 @@ class RoleResultsModel(QAbstractListModel):
             return self._swatches.icon(profile.color_hex)
         if role == Qt.ItemDataRole.ToolTipRole:
             hint = recent_shortcut(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
-            return profile.role_arn + (f"\n{hint}" if shortcut else "")
+            return plain_tooltip(profile.role_arn + (f"\n{hint}" if shortcut else ""))
         if role == PROFILE_NAME_ROLE:
             return profile.name
         if role == SHORTCUT_HINT_ROLE:

@@ -33,6 +33,7 @@ from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.item_roles import PROFILE_NAME_ROLE
 from xacct_gui.gui.role_banner import NEUTRAL_BANNER, RoleBanner
 from xacct_gui.gui.role_search import RoleSearchPopup
+from xacct_gui.gui.widgets.plain_text import plain_tooltip
 from xacct_gui.gui.widgets.swatches import SwatchCache
 
 # Imported from here by the main window and the tray; their homes are role_banner,
@@ -100,7 +101,7 @@ class ProfileListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._swatches.icon(profile.color_hex)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return profile.role_arn
+            return plain_tooltip(profile.role_arn)
         if role == PROFILE_NAME_ROLE:
             return profile.name
         return None

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from xacct_gui.core.callback_loop import source_calls_back
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.profile_validation import source_choice_error
 from xacct_gui.gui.widgets.form_fields import editable_combo, make_error_label
@@ -78,6 +79,14 @@ class SourceChooser(QWidget):
         self.chain_note.setObjectName("chainNote")
         self.chain_note.setWordWrap(True)
         self.chain_note.hide()
+        # An AWS CLI profile whose credential_process runs xacct for this very role
+        # would start one process per level, without end (README recipe + this source).
+        self.loop_warning = QLabel(self)
+        self.loop_warning.setObjectName("sourceLoopWarning")
+        self.loop_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.loop_warning.setWordWrap(True)
+        self.loop_warning.setStyleSheet("color: #8a1c1c; font-weight: 600;")
+        self.loop_warning.hide()
         # The profile field each combo fills in, for its error label and description.
         self.fields: dict[str, QComboBox] = {
             "source_profile": self.profile_combo,
@@ -90,6 +99,7 @@ class SourceChooser(QWidget):
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         for combo in self.fields.values():
             combo.currentTextChanged.connect(self._on_text_changed)
+        self._check_loop()
 
     # --- construction ---
 
@@ -139,6 +149,7 @@ class SourceChooser(QWidget):
             self.error_labels[key] = make_error_label(self, f"{key}Error", reserve=False)
             layout.addWidget(self.error_labels[key])
         layout.addWidget(self.chain_note)
+        layout.addWidget(self.loop_warning)
 
     # --- public API ---
 
@@ -201,11 +212,28 @@ class SourceChooser(QWidget):
         self.key_combo.setVisible(kind == "key")
         self.role_combo.setVisible(kind == "role")
 
+    def _check_loop(self) -> None:
+        command = None
+        if self.kind() == "profile":
+            command = source_calls_back(self.profile_combo.currentText().strip())
+        if command is None:
+            self.loop_warning.hide()
+            return
+        self.loop_warning.setText(
+            "Warning: this AWS CLI profile gets its credentials by running xacct "
+            f"({command}). If that runs this role again, every use starts xacct anew "
+            "without end; xacct stops such a loop, but the role will not work. Choose a "
+            "profile with its own credentials."
+        )
+        self.loop_warning.show()
+
     @Slot(str)
     def _on_text_changed(self, _text: str) -> None:
+        self._check_loop()
         self.changed.emit()
 
     @Slot(int)
     def _on_kind_changed(self, _index: int) -> None:
         self.show_kind()
+        self._check_loop()
         self.kind_chosen.emit(self.kind())

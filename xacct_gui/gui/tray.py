@@ -8,6 +8,7 @@ has none) and the icon just shows them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
@@ -19,6 +20,7 @@ from xacct_gui import APP_NAME
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.color_picker import swatch_icon
 from xacct_gui.gui.role_switcher import NEUTRAL_BANNER, SwatchCache
+from xacct_gui.gui.widgets.plain_text import plain_tooltip
 
 # The tooltip counts minutes; refreshing four times a minute keeps it at most
 # 15 s behind without waking the app needlessly.
@@ -48,6 +50,12 @@ def tray_tooltip(
     if expires_at is None:  # switching, or the switch failed: no session to count down
         return profile.banner_text
     return f"{profile.banner_text} — {describe_time_left(expires_at, now or _utc_now())}"
+
+
+def _tray_text(tooltip: str) -> str:
+    """The tooltip as the tray shows it: X11 and StatusNotifier trays guess rich text
+    (a name with "<font …>" could hide the account); Windows' tray shows plain text."""
+    return tooltip if sys.platform == "win32" else plain_tooltip(tooltip)
 
 
 def _utc_now() -> datetime:
@@ -108,7 +116,7 @@ class RoleTray(QObject):
             self._tray.setContextMenu(self.menu)
             self._tray.activated.connect(self._on_activated)
             self._tray.setIcon(self.icon())
-            self._tray.setToolTip(self._tooltip)
+            self._tray.setToolTip(_tray_text(self._tooltip))
             self._tray.show()
 
     # --- state ---
@@ -143,7 +151,7 @@ class RoleTray(QObject):
         """Recompute the tooltip's time left; returns the text."""
         self._tooltip = tray_tooltip(self._active, self._expires_at, now)
         if self._tray is not None:
-            self._tray.setToolTip(self._tooltip)
+            self._tray.setToolTip(_tray_text(self._tooltip))
         return self._tooltip
 
     def tooltip(self) -> str:
@@ -177,7 +185,7 @@ class RoleTray(QObject):
             for profile in self._recent:
                 action = QAction(self._swatches.icon(profile.color_hex), profile.label, self)
                 action.setData(profile.name)
-                action.setToolTip(profile.role_arn)
+                action.setToolTip(plain_tooltip(profile.role_arn))
                 # A check mark as well as the colour, so the active role does not
                 # depend on telling colours apart.
                 action.setCheckable(True)

@@ -2,7 +2,9 @@
 
 The worker follows the rules stated once in :mod:`xacct_gui.gui.threads`. It
 runs requests one at a time, so a burst of switches skips every stale request
-before it touches AWS. Other AWS work goes through :meth:`SwitchController.run_job`
+before it touches AWS. Each call runs under an overall deadline
+(:mod:`xacct_gui.core.deadline`): a call that hangs is abandoned, and so is every
+call in flight when the app quits. Other AWS work goes through :meth:`SwitchController.run_job`
 with its continuations, which the controller keeps by job id and calls on the
 GUI thread.
 """
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from xacct_gui.core.deadline import AWS_CALL_DEADLINE_S
 from xacct_gui.core.prepared_buckets import PreparedBuckets
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.threads import new_worker_thread
@@ -36,7 +39,13 @@ T = TypeVar("T")
 AwsJob = Callable[["AwsService"], T]
 OnError = Callable[[str, str], None]  # user message, error code
 OnMfa = Callable[[str], None]  # MFA device serial
-SHUTDOWN_WAIT_MS = 20_000
+# Calls in flight are abandoned on quit, so the thread stops within one poll (~50 ms);
+# the bound only guards against a job stuck in Python code that never returns.
+SHUTDOWN_WAIT_MS = 1_500
+# A switch superseded by a newer one is abandoned once it has run this long: the
+# newer switch should not wait for a hanging call's deadline. Shorter calls are
+# waited for, since abandoning one costs the service's cached sessions.
+STALE_PATIENCE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -104,11 +113,44 @@ class SwitchWorker(QObject):
     job_failed = Signal(int, str, str)  # job id, user message, error code
     job_mfa_needed = Signal(int, str)  # job id, MFA device serial
 
-    def __init__(self, service_factory: ServiceFactory, latest: LatestRequest) -> None:
+    def __init__(
+        self,
+        service_factory: ServiceFactory,
+        latest: LatestRequest,
+        stopping: threading.Event | None = None,
+        deadline_s: float = AWS_CALL_DEADLINE_S,
+    ) -> None:
         super().__init__()
         self._service_factory = service_factory
         self._service: AwsService | None = None
         self._latest = latest
+        self._stopping = stopping or threading.Event()
+        self._deadline_s = deadline_s
+
+    def _call(
+        self,
+        work: Callable[[AwsService], T],
+        deadline_s: float,
+        give_up: Callable[[float], bool] = lambda _elapsed: False,
+    ) -> T:
+        """``work(service)`` on a call thread, waited for up to ``deadline_s``.
+
+        An abandoned call may still be using the service's botocore session and
+        clients, and they may not be used from two threads: the service is dropped,
+        and the next call makes a fresh one (cached role sessions are lost with it).
+        """
+        from xacct_gui.core.deadline import Abandoned, DeadlineExceeded, call_with_deadline
+
+        service = self._get_service()
+        try:
+            return call_with_deadline(
+                lambda: work(service),
+                deadline_s,
+                give_up=lambda elapsed: self._stopping.is_set() or give_up(elapsed),
+            )
+        except (Abandoned, DeadlineExceeded):
+            self._service = None
+            raise
 
     def _get_service(self) -> AwsService:
         if self._service is None:
@@ -129,13 +171,15 @@ class SwitchWorker(QObject):
         # GUI thread for ~30 ms each with botocore loaded (build_scripts/bench).
         gc.freeze()
 
-    @Slot(int, object)
-    def run_job(self, job_id: int, job: AwsJob[object]) -> None:
+    @Slot(int, object, float)
+    def run_job(self, job_id: int, job: AwsJob[object], deadline_s: float) -> None:
         """Run ``job`` with the service; the outcome always comes back as one signal."""
-        from xacct_gui.core.errors import MfaCodeRequired, XacctError
+        from xacct_gui.core.errors import Cancelled, MfaCodeRequired, XacctError
 
         try:
-            result = job(self._get_service())
+            result = self._call(job, deadline_s)
+        except Cancelled:
+            return  # abandoned on quit: nobody waits for it any more
         except MfaCodeRequired as exc:
             self.job_mfa_needed.emit(job_id, exc.serial)
             return
@@ -169,12 +213,18 @@ class SwitchWorker(QObject):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            result = self._get_service().switch(
-                profile,
-                mfa_code=request.mfa_code,
-                is_current=lambda: self._latest.is_current(request_id),
-                chain=request.chain,
-                renew=request.renew,
+            result = self._call(
+                lambda service: service.switch(
+                    profile,
+                    mfa_code=request.mfa_code,
+                    is_current=lambda: self._latest.is_current(request_id),
+                    chain=request.chain,
+                    renew=request.renew,
+                ),
+                self._deadline_s,
+                give_up=lambda elapsed: (
+                    elapsed > STALE_PATIENCE_S and not self._latest.is_current(request_id)
+                ),
             )
             # Casefolding and sorting by name here, not on the GUI thread.
             result = dataclasses.replace(result, buckets=PreparedBuckets(result.buckets))
@@ -211,15 +261,23 @@ class SwitchController(QObject):
     # Internal: queued to the worker thread.
     _request = Signal(int, object)
     _warm_up = Signal()
-    _job = Signal(int, object)
+    _job = Signal(int, object, float)
 
-    def __init__(self, service_factory: ServiceFactory, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        service_factory: ServiceFactory,
+        parent: QObject | None = None,
+        *,
+        deadline_s: float = AWS_CALL_DEADLINE_S,
+    ) -> None:
         super().__init__(parent)
         self._latest = LatestRequest()
         self._in_flight: dict[int, RoleProfile] = {}
         self._continuations: dict[int, _Continuation[Any]] = {}
         self._thread = new_worker_thread()
-        self._worker = SwitchWorker(service_factory, self._latest)
+        self._stopping = threading.Event()
+        self._deadline_s = deadline_s
+        self._worker = SwitchWorker(service_factory, self._latest, self._stopping, deadline_s)
         self._worker.moveToThread(self._thread)
         # Every connection is made before the thread starts.
         self._request.connect(self._worker.switch)
@@ -256,17 +314,19 @@ class SwitchController(QObject):
         on_done: Callable[[T], None],
         on_error: OnError | None = None,
         on_mfa: OnMfa | None = None,
+        deadline_s: float | None = None,
     ) -> int:
         """Queue ``job`` on the worker (after any switch in progress); returns its id.
 
         Exactly one continuation runs, on the GUI thread: ``on_done(result)``,
         ``on_error(message, code)`` or ``on_mfa(serial)`` (without ``on_mfa``, a
         needed MFA code counts as an error; without ``on_error``, errors are logged).
-        None runs after :meth:`shutdown`.
+        None runs after :meth:`shutdown`. ``deadline_s`` (default: the one every AWS
+        call has) bounds the whole job; a job of many calls may ask for more.
         """
         job_id = next(self._job_ids)
         self._continuations[job_id] = _Continuation(on_done, on_error, on_mfa)
-        self._job.emit(job_id, job)
+        self._job.emit(job_id, job, float(deadline_s or self._deadline_s))
         return job_id
 
     @Slot(int, object)
@@ -330,11 +390,12 @@ class SwitchController(QObject):
         self.mfa_required.emit(profile, serial)
 
     def shutdown(self, wait_ms: int = SHUTDOWN_WAIT_MS) -> bool:
-        """Cancel, stop the thread and wait up to ``wait_ms`` for it; True when it has
-        stopped. May be called again to wait longer (a request stuck on a silent network
-        returns only when its timeouts and retries run out)."""
+        """Abandon what is in flight, stop the thread and wait up to ``wait_ms`` for it;
+        True when it has stopped. A call stuck on a silent network is left to its
+        daemon thread, which never keeps the process alive."""
         if not self._stopped:
             self._stopped = True
+            self._stopping.set()
             self.cancel()
             self._continuations.clear()
             self._thread.quit()

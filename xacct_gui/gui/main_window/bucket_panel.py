@@ -50,13 +50,26 @@ def bucket_arn(name: str, partition: str = "aws") -> str:
     return f"arn:{partition}:s3:::{name}"
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets; an
+# endpoint controls every column (the Region too), so such a cell gets a leading "'".
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` as a spreadsheet shows it, never run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def buckets_csv(buckets: Sequence[Bucket]) -> str:
     """CSV with a header; Created in ISO 8601 with its offset so spreadsheets sort it."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell quoted: the writer quotes only "\n" of the line breaks, and a bare "\r" in
+    # a cell starts a new row, whose first cell could be a formula, in a spreadsheet.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["Name", "Created", "Region"])
     for bucket in buckets:
-        writer.writerow([bucket.name, bucket.created.isoformat(), bucket.region or ""])
+        row = [bucket.name, bucket.created.isoformat(), bucket.region or ""]
+        writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()
 
 

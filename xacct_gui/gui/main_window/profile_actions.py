@@ -148,7 +148,8 @@ class ProfileActions(QObject):
     def commit(self, profiles: list[RoleProfile], select: str | None) -> None:
         """Save first; only a saved change (or a read-only file, said plainly) is applied."""
         try:
-            self._store.save(profiles)
+            # What was written: ours plus what another window or command added meanwhile.
+            profiles = list(self._store.save(profiles))
         except ProfileFileError as exc:
             self._file_warning.show_message(str(exc))
         self._book.replace(profiles)

@@ -7,8 +7,7 @@ that ask stay free of dialogs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 
@@ -17,6 +16,7 @@ def confirmation_box(
 ) -> tuple[QMessageBox, QAbstractButton]:
     """The question :meth:`Prompts.confirm` shows, and its yes button (apart for tests)."""
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the text holds names: never markup
     if destructive:
         yes = box.addButton(destructive, QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
@@ -49,9 +49,12 @@ class Prompts:
 
         return ask_mfa_code(self._parent, serial, profile_name)
 
-    def open_url(self, url: QUrl) -> None:
-        """Open ``url`` in the default browser."""
-        QDesktopServices.openUrl(url)
+    def open_url(self, url: str) -> bool:
+        """Open ``url`` in a browser (``BROWSER``, else the desktop's default); True when
+        one was started. Not Qt's openUrl: it prints the URL on stderr when it fails."""
+        from xacct_gui.core.browser import open_url
+
+        return open_url(url)
 
     def choose_config_file(self, missing: str) -> str | None:
         """An AWS config file to import when ``missing`` (the usual one) does not exist."""

@@ -12,13 +12,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMainWindow
 
 from xacct_gui.core.discovery import Account, ColorRule, Source, discover_accounts
 from xacct_gui.core.errors import ProfileError
 from xacct_gui.core.export_env import Shell, exports_for
 from xacct_gui.core.federation import bucket_destination, console_url_for
+from xacct_gui.core.one_time_link import OneTimeRedirect
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.ui_state import DISCOVERY_RULES, UiState
 from xacct_gui.gui.banners import MessageBanner
@@ -28,6 +29,8 @@ from xacct_gui.gui.main_window.bucket_panel import BucketPanel
 from xacct_gui.gui.main_window.demo_console import write_demo_console_page
 from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.workers import SwitchController
+
+DISCOVERY_DEADLINE_S = 300.0
 
 if TYPE_CHECKING:
     from xacct_gui.core.aws import AwsService
@@ -158,11 +161,16 @@ class RoleJobs(QObject):
         on_done: Callable[[object], None],
         code: str | None,
     ) -> None:
+        job = make(code)
+        # Discovery makes a call per account and per page: it gets a longer deadline than
+        # the one each AWS call has.
+        many_calls = getattr(job, "func", None) is discover_accounts
         self._controller.run_job(
-            make(code),
+            job,
             on_done=on_done,
             on_error=partial(self._on_failed, profile),
             on_mfa=partial(self._on_mfa_needed, profile, make, on_done),
+            deadline_s=DISCOVERY_DEADLINE_S if many_calls else None,
         )
 
     def _on_failed(self, profile: RoleProfile, message: str, code: str) -> None:
@@ -188,7 +196,11 @@ class RoleJobs(QObject):
         except OSError as exc:
             self._error_banner.show_message(f"Could not write the demo's console page: {exc}")
             return
-        self._prompts.open_url(QUrl.fromLocalFile(str(page)))
+        if not self._prompts.open_url(page.as_uri()):
+            self._error_banner.show_message(
+                f"No web browser could be started for the demo's console page ({page})."
+            )
+            return
         self._host.statusBar().showMessage(
             "Demo: opened a local page instead of the AWS console", 5000
         )
@@ -196,11 +208,19 @@ class RoleJobs(QObject):
     # --- continuations (on the GUI thread) ---
 
     def _on_console_url(self, profile: RoleProfile, url: object) -> None:
-        # Already percent-encoded: parse strictly so Qt sends it byte for byte.
-        self._prompts.open_url(
-            QUrl.fromEncoded(str(url).encode("ascii"), QUrl.ParsingMode.StrictMode)
+        # The browser gets a one-time local link, never the sign-in link itself: a
+        # launcher's argv is readable by every local user (core/one_time_link.py).
+        link = OneTimeRedirect(str(url))
+        if self._prompts.open_url(link.url):
+            self._host.statusBar().showMessage(
+                f"Opened the AWS console as {profile.banner_text}", 5000
+            )
+            return
+        link.close()
+        self._error_banner.show_message(
+            f"{profile.name}: no web browser could be started for the console. Set a "
+            "default browser, or the BROWSER environment variable, and try again."
         )
-        self._host.statusBar().showMessage(f"Opened the AWS console as {profile.banner_text}", 5000)
 
     def _on_credentials(self, profile: RoleProfile, text: object) -> None:
         self.clipboard_guard.copy_secret(str(text), self._host)

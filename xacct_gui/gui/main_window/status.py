@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from xacct_gui.gui.widgets.plain_text import plain
+
 if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import SwitchResult
 
@@ -37,12 +39,12 @@ class SessionStatus(QObject):
         self._status_bar = status_bar
         self._result: SwitchResult | None = None
         self._expiration: datetime | None = None
-        self.count_label = QLabel(status_bar)
+        self.count_label = plain(QLabel(status_bar))
         self.count_label.setObjectName("bucketCount")
-        self.identity_label = QLabel(status_bar)
+        self.identity_label = plain(QLabel(status_bar))
         self.identity_label.setObjectName("identityLabel")
         self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.expiry_label = QLabel(status_bar)
+        self.expiry_label = plain(QLabel(status_bar))
         self.expiry_label.setObjectName("expiryLabel")
         self.busy = QProgressBar(status_bar)
         self.busy.setObjectName("busyIndicator")

@@ -357,6 +357,11 @@ class MainWindow(QMainWindow):
         self.menu_actions.submenus["recent"].menuAction().setVisible(bool(recent))
 
     @Slot()
+    def bring_to_front(self) -> None:
+        """Another launch on the same config dir asked for this window."""
+        self._show_from_tray()
+
+    @Slot()
     def _show_from_tray(self) -> None:
         self.showNormal()
         self.raise_()
@@ -366,10 +371,9 @@ class MainWindow(QMainWindow):
         save_geometry(self, self.ui_state)
         self.history.flush()
         self.session_status.stop()
-        # Wait only briefly here: a request stuck on a silent network may need its whole
-        # timeout budget (~12 s) to return, and the window must not freeze on screen
-        # meanwhile. The Region lookups stop at their next bucket on their own; the app's
-        # teardown (Launch.run_gui) waits for the AWS worker, unseen.
+        # The call in flight is abandoned (it runs on a daemon thread: see
+        # gui/threads.py), so the worker stops at once; the Region lookups stop at their
+        # next bucket on their own.
         self.switching.shutdown()
         self.tray.hide()
         self._controller.shutdown(wait_ms=CLOSE_WAIT_MS)
