@@ -13,6 +13,7 @@ the emulator is torn down when the last user stops.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
 import tempfile
@@ -75,6 +76,9 @@ class _Emulator:
     def __init__(self, prod_bucket_count: int) -> None:
         self.prod_bucket_count = prod_bucket_count
         self.temp_dir = tempfile.mkdtemp(prefix="xacct-demo-")
+        # Quitting while the emulator is still being seeded (on its own thread) ends the
+        # process without stop(); the demo's files must not outlive it even then.
+        atexit.register(shutil.rmtree, self.temp_dir, ignore_errors=True)
         self._server: Any = None
         self.environment: DemoEnvironment | None = None
 

@@ -163,7 +163,7 @@ class SourceChooser(QWidget):
         layout.setSpacing(2)
         layout.addLayout(choice)
         for key in SOURCE_FIELDS.values():
-            self.error_labels[key] = make_error_label(self, f"{key}Error")
+            self.error_labels[key] = make_error_label(self, f"{key}Error", reserve=False)
             layout.addWidget(self.error_labels[key])
         layout.addWidget(self.chain_note)
         layout.addWidget(self.loop_warning)

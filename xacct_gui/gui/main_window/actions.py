@@ -90,7 +90,7 @@ ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
         ("Ctrl+D",), needs="selection",
     ),
     ActionSpec(
-        "delete", "&Delete role profile", "profile_actions.delete", "profiles",
+        "delete", "De&lete role profile", "profile_actions.delete", "profiles",
         needs="selection",
     ),
     ActionSpec(
@@ -112,32 +112,34 @@ ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
         "keys", "&Sign-in keys…", "profile_actions.manage_sign_in_keys", "profiles",
     ),
     ActionSpec(
-        "import_config", "Import from &AWS config…", "profile_actions.import_from_aws_config",
+        "import_config", "&Import from AWS config…", "profile_actions.import_from_aws_config",
         "profiles", separator_before=True,
     ),
     ActionSpec(
-        "import_esr", "Import from E&xtend Switch Roles…", "profile_actions.import_from_esr",
+        "import_esr", "Import from Extend Switch R&oles…", "profile_actions.import_from_esr",
         "profiles",
     ),
     ActionSpec(
         "export", "E&xport…", "profile_actions.export_profiles", "profiles", needs="profiles"
     ),
     ActionSpec(
-        "discover", "&Discover accounts in the organisation…", "role_jobs.discover",
+        "discover", "Disco&ver accounts in the organisation…", "role_jobs.discover",
         "profiles", needs="selection",
     ),
     # View
     ActionSpec(
         "refresh", "&Refresh buckets", "switching.refresh", "view",
-        ("F5", QKeySequence.StandardKey.Refresh), needs="selection",
+        # Only "F5": StandardKey.Refresh is also F5 on X11, and a key bound twice is
+        # ambiguous to Qt, which then refuses it ("Ambiguous shortcut overload").
+        ("F5",), needs="selection",
     ),
     ActionSpec(
         "renew", "Refresh &session", "switching.renew_session", "view", ("Shift+F5",),
         tooltip="Assume the role again now instead of reusing its session", needs="selection",
     ),
     ActionSpec(
-        "focus_filter", "Filter buckets", "bucket_panel.focus_filter", "view",
-        (QKeySequence.StandardKey.Find,),
+        "focus_filter", "&Filter buckets", "bucket_panel.focus_filter", "view",
+        ("Ctrl+F", "Ctrl+L"),
     ),
     # Role
     ActionSpec(
