@@ -38,7 +38,7 @@ import shutil
 import subprocess
 import time
 import venv
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -186,7 +186,7 @@ def ensure_venv(extras: Sequence[str]) -> Path:
             log("warning: could not upgrade pip, continuing with the bundled one")
     log(f'installing -e "{spec}" ({reason})')
     started = time.monotonic()
-    run_checked(
+    run_filtered(
         [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-e", spec],
         "pip install",
     )
@@ -197,6 +197,51 @@ def ensure_venv(extras: Sequence[str]) -> Path:
         encoding="utf-8",
     )
     return python
+
+
+def without_boxed_notices(lines: Iterable[str]) -> Iterator[str]:
+    """``lines`` without setuptools' boxed notices (a block between two rows of
+    asterisks, e.g. about editable installs): they read like errors to a newcomer
+    and ask nothing of them. Everything else passes through unchanged."""
+    box: list[str] = []
+    for line in lines:
+        is_rule = line.strip().startswith("*" * 20)
+        if box:
+            box.append(line)
+            if is_rule:
+                box = []  # the closing rule: drop the whole box
+            continue
+        if is_rule:
+            box = [line]
+            continue
+        if line.strip() == "!!":  # setuptools frames its boxes with these too
+            continue
+        yield line
+    yield from box  # an unclosed "box" was not one: keep it
+
+
+def run_filtered(cmd: Sequence[str], what: str) -> None:
+    """Run ``cmd`` showing its output as it comes, minus boxed notices; on failure the
+    whole output is shown again, unfiltered, so nothing needed to fix it is hidden."""
+    proc = subprocess.Popen(
+        list(cmd), cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    out = proc.stdout
+    assert out is not None
+    seen: list[str] = []
+
+    def recorded() -> Iterator[str]:
+        for line in out:
+            seen.append(line)
+            yield line
+
+    for line in without_boxed_notices(recorded()):
+        sys.stdout.write(line)
+        sys.stdout.flush()
+    code = proc.wait()
+    if code != 0:
+        sys.stdout.write("".join(seen))
+        raise DevError(f"{what} failed with exit code {code}: {' '.join(cmd)}")
 
 
 def run_checked(cmd: Sequence[str], what: str) -> None:

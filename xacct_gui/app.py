@@ -7,6 +7,7 @@ first, botocore later on the worker thread (importing it costs ~0.4 s).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import sys
 import tempfile
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
     from xacct_gui.core.aws import AwsService
     from xacct_gui.demo import DemoAws, DemoEnvironment
+    from xacct_gui.demo.approval import DemoIdentityCenter
+    from xacct_gui.gui.main_window import MainWindow
+    from xacct_gui.gui.workers import SwitchController
 
 log = logging.getLogger(__name__)
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -36,7 +40,10 @@ class DemoUnavailable(RuntimeError):
 class Launch:
     """One run of the app, GUI or headless; :meth:`close` releases what it started."""
 
-    def __init__(self, *, config_dir: Path | None, demo: bool) -> None:
+    def __init__(
+        self, *, config_dir: Path | None, demo: bool, team_file: Path | None = None
+    ) -> None:
+        self.team_file = team_file
         self._temp_config: tempfile.TemporaryDirectory[str] | None = None
         if config_dir is None:
             # The demo never touches the user's real profiles unless asked to.
@@ -50,6 +57,7 @@ class Launch:
         self.vault = KeyVault(config_dir)
         self._demo_requested = demo
         self._demo: DemoAws | None = None
+        self._identity_center: DemoIdentityCenter | None = None
         self.demo_env: DemoEnvironment | None = None
 
     # --- demo ---
@@ -69,7 +77,14 @@ class Launch:
                 f"(pip install 'xacct-gui[demo]'). ({exc})"
             ) from None
         self._demo = DemoAws()
-        self.demo_env = self._demo.start()
+        env = self._demo.start()
+        from xacct_gui.demo.approval import start_identity_center
+
+        # The demo's own Identity Center (approval pages on 127.0.0.1), for this run only.
+        self._identity_center = start_identity_center(env)
+        self.demo_env = dataclasses.replace(
+            env, sso_endpoint_url=self._identity_center.endpoint_url
+        )
         return self.demo_env
 
     def _load_profiles(self) -> LoadResult:
@@ -85,11 +100,14 @@ class Launch:
         return LoadResult(profiles=profiles, problems=loaded.problems)
 
     def make_service(self) -> AwsService:
+        from xacct_gui.core.sso.store import SsoStore
+
+        sso_store = SsoStore(self.config_dir)
         if self.demo_env is not None:
-            return self.demo_env.make_service(keys=self.vault)
+            return self.demo_env.make_service(keys=self.vault, sso_store=sso_store)
         from xacct_gui.core.aws import AwsService
 
-        return AwsService(keys=self.vault)
+        return AwsService(keys=self.vault, sso_store=sso_store)
 
     # --- headless ---
 
@@ -108,10 +126,7 @@ class Launch:
         from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QApplication
 
-        from xacct_gui.core.ui_state import UiState
-        from xacct_gui.gui.main_window import MainWindow
         from xacct_gui.gui.single_instance import SingleInstance, activate_running_window
-        from xacct_gui.gui.workers import SwitchController
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         assert isinstance(app, QApplication)
@@ -134,12 +149,24 @@ class Launch:
             )
             return 0
 
-        problems: list[str] = []
-        if self._demo_requested:
+        try:
+            window, controller = self._demo_window() if self._demo_requested else self._window()
+            instance.activation_requested.connect(window.bring_to_front)
+            restore_signals = _quit_on_termination_signals(window)
             try:
-                self._start_demo()
-            except DemoUnavailable as exc:
-                problems.append(str(exc))
+                return int(app.exec())
+            finally:
+                restore_signals()
+                controller.shutdown()
+                window.deleteLater()
+                controller.deleteLater()
+        finally:
+            instance.release()
+
+    def _window(self) -> tuple[MainWindow, SwitchController]:
+        from xacct_gui.gui.main_window import MainWindow
+        from xacct_gui.gui.workers import SwitchController
+
         loaded = self._load_profiles()
         controller = SwitchController(self.make_service)
         window = MainWindow(
@@ -147,29 +174,79 @@ class Launch:
             state=self.state,
             controller=controller,
             profiles=loaded.profiles,
-            file_problems=[*problems, *loaded.problems],
-            emulator_endpoint=self.demo_env.endpoint_url if self.demo_env else None,
+            file_problems=loaded.problems,
             vault=self.vault,
         )
-        instance.activation_requested.connect(window.bring_to_front)
         window.show()
         controller.warm_up()
+        self._open_with(window, loaded)
+        return window, controller
+
+    def _open_with(self, window: MainWindow, loaded: LoadResult) -> None:
+        from xacct_gui.core.ui_state import UiState
+
         last = UiState(self.state).last_profile
         first = loaded.profiles[0].name if loaded.profiles else None
         start_with = last if any(p.name == last for p in loaded.profiles) else first
         if start_with:
             window.switch_to(start_with)
-        restore_signals = _quit_on_termination_signals(window)
-        try:
-            return int(app.exec())
-        finally:
-            restore_signals()
-            controller.shutdown()
-            instance.release()
-            window.deleteLater()
-            controller.deleteLater()
+        if self.team_file is not None:
+            from PySide6.QtCore import QTimer
+
+            team = str(self.team_file)
+            # Once the window is up: a bad file shows in its banner and changes nothing.
+            QTimer.singleShot(0, window, lambda: window.sso_actions.open_team(team))
+
+    def _demo_window(self) -> tuple[MainWindow, SwitchController]:
+        """The window at once, saying the emulator is starting; the emulator starts and
+        is seeded on a thread of its own (not the AWS worker: the worker's service must
+        be the demo's, made once the emulator is up), then the window fills."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from xacct_gui.gui.background import BackgroundStart
+        from xacct_gui.gui.main_window import MainWindow
+        from xacct_gui.gui.workers import SwitchController
+
+        controller = SwitchController(self.make_service)
+        window = MainWindow(
+            store=self.store,
+            state=self.state,
+            controller=controller,
+            profiles=(),
+            vault=self.vault,
+            demo=True,
+        )
+        window.show()
+
+        def ready(env: object) -> None:
+            loaded = self._load_profiles()
+            assert self.demo_env is not None
+            window.demo_ready(
+                self.demo_env.endpoint_url, loaded.profiles, Path(self.demo_env.config_file)
+            )
+            if loaded.problems:
+                window.file_warning.show_message("\n".join(loaded.problems))
+            if self.demo_env.sso_endpoint_url:
+                from xacct_gui.demo.approval import DEMO_ORG, DEMO_SSO_REGION, DEMO_START_URL
+
+                window.sso_actions.prefill = (DEMO_START_URL, DEMO_SSO_REGION, DEMO_ORG)
+            controller.warm_up()
+            self._open_with(window, loaded)
+
+        def failed(message: str) -> None:
+            window.file_warning.show_message(message)
+            QMessageBox.warning(window, "Demo", message)
+
+        starter = BackgroundStart(
+            self._start_demo, name="demo-emulator", on_done=ready, on_error=failed, parent=window
+        )
+        starter.start()
+        return window, controller
 
     def close(self) -> None:
+        if self._identity_center is not None:
+            self._identity_center.__exit__(None, None, None)
+            self._identity_center = None
         if self._demo is not None:
             self._demo.stop()
             self._demo = None

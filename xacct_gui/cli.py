@@ -1,7 +1,8 @@
 """The command line: the argument parser and every headless command.
 
 ``xacct-gui [--demo] [--config-dir DIR] [--list-buckets NAME [--json]]
-[--credential-process NAME] [--self-test] [--debug] [--version]``
+[--credential-process NAME] [--sso-sync START_URL --sso-region REGION [--device-code]]
+[--self-test] [--debug] [--version]`` (``--sso-sync`` lives in :mod:`.cli_sso`)
 
 A headless command prints its result on stdout and exits 0, or prints one line
 ``error: ...`` on stderr and exits 1 (2 for flags that do not go together):
@@ -71,6 +72,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="headless: print role profile NAME's temporary credentials as the JSON an AWS "
         "CLI profile's credential_process expects, and exit",
     )
+    parser.add_argument(
+        "--sso-sync",
+        metavar="START_URL",
+        help="headless: sign in to IAM Identity Center (unless a stored session works), "
+        "turn every account and role into a profile, print what changed and exit",
+    )
+    parser.add_argument(
+        "--sso-region",
+        metavar="REGION",
+        help="with --sso-sync: the region of the Identity Center (e.g. eu-west-1)",
+    )
+    parser.add_argument(
+        "--device-code",
+        action="store_true",
+        help="with --sso-sync: print a URL and code to confirm instead of opening a browser",
+    )
+    parser.add_argument(
+        "--team",
+        metavar="FILE",
+        type=Path,
+        help="open a team file from your administrator (organisation sign-in, colours, "
+        "extra roles) and start at its sign-in",
+    )
     parser.add_argument("--debug", action="store_true", help="verbose logging on stderr")
     parser.add_argument(
         "--self-test",
@@ -90,6 +114,12 @@ def flag_problem(args: argparse.Namespace) -> str | None:
         return "--json goes with --list-buckets"
     if args.credential_process and args.list_buckets:
         return "use --credential-process or --list-buckets, not both"
+    if (args.sso_region or args.device_code) and not args.sso_sync:
+        return "--sso-region and --device-code go with --sso-sync"
+    if args.sso_sync and (args.list_buckets or args.credential_process):
+        return "use --sso-sync on its own"
+    if args.team and (args.sso_sync or args.list_buckets or args.credential_process):
+        return "--team opens the window; use it without headless commands"
     return None
 
 
@@ -115,6 +145,7 @@ def open_launch(args: argparse.Namespace) -> Launch:
     return Launch(
         config_dir=resolve_config_dir(args.config_dir) if use_real_dir else None,
         demo=args.demo,
+        team_file=getattr(args, "team", None),
     )
 
 
@@ -124,10 +155,16 @@ def run_headless(args: argparse.Namespace) -> int | None:
         from xacct_gui.selftest import run_self_test
 
         return run_self_test(resolve_config_dir(args.config_dir))
-    if not (args.list_buckets or args.credential_process):
+    if not (args.list_buckets or args.credential_process or args.sso_sync):
         return None
     launch = open_launch(args)
     try:
+        if args.sso_sync:
+            from xacct_gui.cli_sso import sso_sync_command
+
+            return sso_sync_command(
+                launch, args.sso_sync, args.sso_region, device_code=args.device_code
+            )
         if args.list_buckets:
             return list_buckets_command(launch, args.list_buckets, as_json=args.json)
         return credential_process_command(launch, args.credential_process)
@@ -172,6 +209,19 @@ def headless_profiles(launch: Launch) -> LoadResult | None:
     return loaded
 
 
+def failure_line(profile: RoleProfile, exc: XacctError) -> str:
+    """The one line a headless command prints for ``exc``; an Identity Center session
+    that cannot be renewed says where to sign in (a headless run never opens a browser)."""
+    from xacct_gui.core.sso.errors import SsoSessionExpired
+
+    if isinstance(exc, SsoSessionExpired):
+        return (
+            f"error: {profile.name}: {one_line(str(exc))} Sign in from the app "
+            "(Profiles > Sign in with IAM Identity Center), or run --sso-sync."
+        )
+    return f"error: {profile.name}: {one_line(str(exc))}"
+
+
 # --- --list-buckets NAME [--json] ---
 
 
@@ -208,7 +258,7 @@ def list_buckets(
         chain = resolve_chain(profile, profiles)  # a chained role lists through its sources
         result = call_with_deadline(lambda: service.switch(profile, chain=chain))
     except XacctError as exc:
-        print(f"error: {profile.name}: {one_line(str(exc))}", file=err)
+        print(failure_line(profile, exc), file=err)
         return 1
     if as_json:
         print(buckets_as_json(result.buckets), file=out)
@@ -273,7 +323,7 @@ def run_credential_process(
         )
         return 1
     except XacctError as exc:
-        print(f"error: {profile.name}: {one_line(str(exc))}", file=err)
+        print(failure_line(profile, exc), file=err)
         return 1
     except Exception as exc:  # still one line, never a traceback in the CLI's output
         print(f"error: {profile.name}: unexpected {type(exc).__name__}", file=err)

@@ -204,7 +204,7 @@ def test_add_edit_delete_profiles_are_saved(
     window.edit_profile()
     assert by_name(ProfileStore(tmp_path).load().profiles, "Sandbox").color == "#123456"
 
-    monkeypatch.setattr(window.prompts, "confirm", lambda *a: True)
+    monkeypatch.setattr(window.prompts, "confirm", lambda *a, **k: True)
     window.delete_profile()
     assert "Sandbox" not in [p.name for p in ProfileStore(tmp_path).load().profiles]
     qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT_MS)
@@ -242,7 +242,7 @@ def test_import_from_aws_config_adds_the_previewed_profiles(
     monkeypatch.setattr(
         import_dialog,
         "run_aws_config_import",
-        lambda parent, profiles: real(parent, profiles, exec_dialog=accept_all),
+        lambda parent, profiles, **kw: real(parent, profiles, exec_dialog=accept_all, **kw),
     )
     window.import_from_aws_config()
     assert previews  # the preview was shown before anything was written

@@ -600,7 +600,7 @@ def test_tab_order_runs_top_to_bottom(make_dialog: MakeDialog) -> None:
 
 # --- the source: AWS CLI profile, sign-in key or another saved role ---
 
-SOURCE_COMBOS = ("sourceProfileCombo", "sourceKeyCombo", "sourceRoleCombo")
+SOURCE_COMBOS = ("sourceProfileCombo", "sourceKeyCombo", "sourceRoleCombo", "sourceSsoCombo")
 
 
 def combo(dialog: ProfileDialog, name: str) -> QComboBox:
@@ -632,7 +632,12 @@ def test_source_kinds_are_offered_and_one_combo_shows(
     dialog = make_dialog(sign_in_keys=["Work"], saved_roles=["Dev"])
     kind = combo(dialog, "sourceKindCombo")
 
-    assert items(kind) == ["AWS CLI profile", "Sign-in key", "Another saved role"]
+    assert items(kind) == [
+        "AWS CLI profile",
+        "Sign-in key",
+        "Another saved role",
+        "IAM Identity Center",
+    ]
     assert kind.currentText() == "AWS CLI profile"
     assert visible_source_combos(dialog) == ["sourceProfileCombo"]
 
@@ -641,6 +646,33 @@ def test_source_kinds_are_offered_and_one_combo_shows(
 
     choose(qtbot, kind, "Another saved role")
     assert visible_source_combos(dialog) == ["sourceRoleCombo"]
+
+    choose(qtbot, kind, "IAM Identity Center")
+    assert visible_source_combos(dialog) == ["sourceSsoCombo"]
+
+
+def test_an_identity_center_profile_keeps_its_source_or_leaves_it_whole(
+    qtbot: QtBot, make_dialog: MakeDialog
+) -> None:
+    sso = make_profile(
+        name="shop / Admin",
+        source_profile=None,
+        sso_start_url="https://d-1234567890.awsapps.com/start",
+        sso_region="eu-west-1",
+    )
+    dialog = make_dialog(profile=sso)
+    assert combo(dialog, "sourceKindCombo").currentText() == "IAM Identity Center"
+    assert combo(dialog, "sourceSsoCombo").currentText() == sso.sso_start_url
+    type_text(qtbot, child(dialog, QLineEdit, "nameEdit"), "Shop admin")
+    click_ok(qtbot, dialog)
+    assert dialog.profile().sso_start_url == sso.sso_start_url
+    assert dialog.profile().sso_region == "eu-west-1" and dialog.profile().name == "Shop admin"
+
+    other = make_dialog(profile=sso)
+    choose(qtbot, combo(other, "sourceKindCombo"), "AWS CLI profile")
+    click_ok(qtbot, other)
+    assert other.profile().source_kind == "profile"
+    assert other.profile().sso_start_url is None and other.profile().sso_region is None
 
 
 def test_sign_in_key_source_sets_only_source_key(qtbot: QtBot, make_dialog: MakeDialog) -> None:

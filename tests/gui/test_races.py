@@ -209,6 +209,8 @@ DRIVER = textwrap.dedent(
 
     def burst():
         win = window()
+        if not win.profiles:  # the demo's window shows before its emulator is ready
+            return QTimer.singleShot(20, burst)
         names = [p.name for p in win.profiles]
         rng = random.Random(11)
         choice = None

@@ -52,7 +52,7 @@ class Answers(Prompts):
         self.csv_path = csv_path
         self.asked: list[str] = []
 
-    def confirm(self, title: str, text: str) -> bool:
+    def confirm(self, title: str, text: str, destructive: str | None = None) -> bool:
         self.asked.append(text)
         return self.yes
 

@@ -148,6 +148,15 @@ valid_fields: dict[str, st.SearchStrategy[Any]] = {
     "source_identity": session_names,
     "source_key": display_names,
     "source_role": display_names,
+    "sso_start_url": st.sampled_from(
+        (
+            "https://d-1234567890.awsapps.com/start",
+            "https://acme.awsapps.com/start/#/",
+            "https://ssoins-1234.portal.eu-west-1.app.aws",
+        )
+    ),
+    "sso_region": st.sampled_from(REGIONS),
+    "sso_gone": st.booleans(),
 }
 # Values near the rules, so the invalid side is not just "obviously not text".
 near_misses: dict[str, st.SearchStrategy[Any]] = {

@@ -14,13 +14,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .aws_clients import BotocoreClients
 from .credentials import Clock, RoleSession, utc_now
 from .errors import AwsError, Cancelled, to_user_error
 from .profiles import RoleProfile
 from .sessions import KeySource, RoleSessions
+
+if TYPE_CHECKING:
+    from .sso.store import SsoStore
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,8 @@ class AwsService(RoleSessions):
         read_timeout: float = 3,
         max_attempts: int = 3,
         keys: KeySource | None = None,
+        sso_store: SsoStore | None = None,
+        sso_endpoint_url: str | None = None,
     ) -> None:
         clients = BotocoreClients(
             endpoint_url=endpoint_url,
@@ -75,7 +80,16 @@ class AwsService(RoleSessions):
             read_timeout=read_timeout,
             max_attempts=max_attempts,
         )
-        super().__init__(clients, clock=clock, keys=keys)
+        sso = None
+        if sso_store is not None:
+            from .sso.clients import BotocoreClients as SsoClients
+            from .sso.session import SsoSessions
+
+            # Its own botocore session (sharing the loaded models): the sign-in's
+            # waiting thread makes clients too, and sessions are not thread-safe.
+            sso_clients = SsoClients(clients.new_session(None), endpoint_url=sso_endpoint_url)
+            sso = SsoSessions(sso_store, sso_clients, now=clock)
+        super().__init__(clients, clock=clock, keys=keys, sso=sso)
 
     def config_files(self) -> tuple[str, ...]:
         """The AWS config and credentials files botocore reads (for error messages)."""

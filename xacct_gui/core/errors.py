@@ -60,6 +60,11 @@ def cap_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
+# The code of an Identity Center role whose session cannot be renewed: the window
+# answers it with a "Sign in" banner, a headless command with one line.
+SSO_SIGN_IN_NEEDED = "SsoSignInNeeded"
+
+
 class XacctError(Exception):
     """An error whose ``str()`` is the message a user reads.
 

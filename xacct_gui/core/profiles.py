@@ -15,7 +15,12 @@ from typing import Any
 
 from .colors import color_hex
 from .errors import ProfileError
-from .validation import MAX_ROLE_PATH, NAME_CHARS, split_role_name, validate_fields
+from .validation import (
+    MAX_ROLE_PATH,
+    NAME_CHARS,
+    split_role_name,
+    validate_fields,
+)
 
 PARTITIONS = (
     "aws",
@@ -143,8 +148,13 @@ KNOWN_KEYS = (
     "source_key",
     "source_role",
     "source_identity",
+    "sso_start_url",
+    "sso_region",
+    "sso_gone",
 )
-OPTIONAL_LATER_KEYS = frozenset({"source_key", "source_role", "source_identity"})
+OPTIONAL_LATER_KEYS = frozenset(
+    {"source_key", "source_role", "source_identity", "sso_start_url", "sso_region", "sso_gone"}
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,12 @@ class RoleProfile:
     source_key: str | None = None
     source_role: str | None = None
     source_identity: str | None = None
+    # Or an IAM Identity Center: the role is then a permission set of that portal,
+    # whose credentials come from GetRoleCredentials (no AssumeRole). ``sso_gone`` marks
+    # a role the last re-sync no longer found (kept, never silently deleted).
+    sso_start_url: str | None = None
+    sso_region: str | None = None
+    sso_gone: bool | None = None
     # Keys this version does not know; kept so a save never drops them.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -180,11 +196,13 @@ class RoleProfile:
 
     @property
     def source_kind(self) -> str:
-        """``"role"``, ``"key"`` or ``"profile"``: what assumes this role."""
+        """``"role"``, ``"key"``, ``"sso"`` or ``"profile"``: what assumes this role."""
         if self.source_role:
             return "role"
         if self.source_key:
             return "key"
+        if self.sso_start_url:
+            return "sso"
         return "profile"
 
     @property
@@ -193,6 +211,8 @@ class RoleProfile:
             return f"saved role {self.source_role!r}"
         if self.source_key:
             return f"sign-in key {self.source_key!r}"
+        if self.sso_start_url:
+            return f"IAM Identity Center {self.sso_start_url}"
         return f"AWS CLI profile {self.source_profile!r}"
 
     @property
@@ -248,8 +268,20 @@ class RoleProfile:
             source_key=data.get("source_key") or None,
             source_role=data.get("source_role") or None,
             source_identity=data.get("source_identity") or None,
+            sso_start_url=_normal_start_url(data.get("sso_start_url")),
+            sso_region=data.get("sso_region") or None,
+            sso_gone=True if data.get("sso_gone") else None,
             extra=extra,
         )
+
+
+def _normal_start_url(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    # Imported here: the sso package loads botocore, which start-up defers (Layers).
+    from .sso.start_url import parse_start_url
+
+    return parse_start_url(value).url
 
 
 def resolve_chain(profile: RoleProfile, profiles: Iterable[RoleProfile]) -> tuple[RoleProfile, ...]:

@@ -1,5 +1,10 @@
 """Role sessions: who assumes a profile's role, the STS calls, and their credentials.
 
+An IAM Identity Center profile is not assumed at all: its credentials come from
+the portal's GetRoleCredentials (:meth:`RoleSessions.sso_session`), with the
+stored token refreshed without a browser; such a session can in turn be the
+source of a chained role (ExternalId, MFA, session name, at most 1 hour).
+
 :class:`RoleSessions` calls AssumeRole (and GetSessionToken when an MFA code
 unlocks a source), caches an STS client per source and region, and keeps each
 role's temporary credentials in memory until shortly before they expire.
@@ -20,6 +25,7 @@ import botocore.session
 from .aws_clients import BotocoreClients
 from .credentials import Clock, RoleSession, utc_now
 from .errors import (
+    SSO_SIGN_IN_NEEDED,
     AwsContext,
     AwsError,
     MfaCodeRequired,
@@ -32,6 +38,7 @@ from .validation import CHAINED_MAX_DURATION, check_mfa_code
 
 if TYPE_CHECKING:
     from .keys import KeyCredentials, SignInKey
+    from .sso.session import SsoSessions
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +68,8 @@ def session_key(profile: RoleProfile) -> tuple[Any, ...]:
         profile.duration_seconds,
         profile.region,
         profile.mfa_serial,
+        profile.sso_start_url,
+        profile.sso_region,
     )
 
 
@@ -80,10 +89,16 @@ class RoleSessions:
     time while the GUI thread reads the cache."""
 
     def __init__(
-        self, clients: BotocoreClients, *, clock: Clock = utc_now, keys: KeySource | None = None
+        self,
+        clients: BotocoreClients,
+        *,
+        clock: Clock = utc_now,
+        keys: KeySource | None = None,
+        sso: SsoSessions | None = None,
     ) -> None:
         self._clients = clients
         self._keys = keys
+        self.sso = sso
         self._clock = clock
         self._lock = threading.RLock()
         self._sts_clients: dict[tuple[Any, ...], Any] = {}
@@ -310,6 +325,8 @@ class RoleSessions:
         cached = self.cached_session(profile)
         if cached is not None:
             return cached, True
+        if profile.source_kind == "sso":
+            return self.sso_session(profile), False
         via = None
         if profile.source_kind == "role":
             if not chain:
@@ -320,6 +337,38 @@ class RoleSessions:
                 )
             via, _ = self.session_for(chain[0], mfa_code, chain[1:], notes)
         return self.assume_role(profile, mfa_code, via, notes), False
+
+    def sso_session(self, profile: RoleProfile) -> RoleSession:
+        """The Identity Center role's credentials from GetRoleCredentials (never a browser:
+        without a session that can be renewed this raises SsoSessionExpired)."""
+        if self.sso is None:
+            raise AwsError(
+                f"{profile.name!r} comes from IAM Identity Center, which this run of the app "
+                "cannot reach.",
+                "SsoUnavailable",
+            )
+        from .sso.errors import SsoSessionExpired
+
+        instance = self.sso.instance_for(str(profile.sso_start_url), profile.sso_region)
+        try:
+            creds = self.sso.role_credentials(instance, profile.account_id, profile.role_name)
+        except SsoSessionExpired as exc:
+            log.info("Identity Center session of %s unusable: %s", instance.org, exc.code)
+            exc.code = SSO_SIGN_IN_NEEDED  # one code the window answers with "Sign in"
+            raise
+        session = RoleSession(
+            access_key_id=creds.access_key_id,
+            secret_access_key=creds.secret_access_key,
+            session_token=creds.session_token,
+            expiration=creds.expiration,
+            issued=self._clock(),
+            # The portal does not say the session's ARN; this names it for the status bar.
+            assumed_role_arn=f"{profile.role_name} in {profile.account_id} via {instance.org}",
+        )
+        with self._lock:
+            self._role_sessions[session_key(profile)] = session
+        log.info("got Identity Center credentials for %s", profile.role_arn)
+        return session
 
 
 def _checked_mfa_code(serial: str, code: str | None) -> str:

@@ -60,7 +60,22 @@ DISCOVERY_RULES: StateKey[tuple[ColorRule, ...]] = StateKey(
 # differs from the head of the history once the active profile is deleted.
 LAST_PROFILE: StateKey[str | None] = StateKey("last_profile", None, _name, lambda name: name)
 
-KEYS: tuple[StateKey[Any], ...] = (RECENT_ROLES, DISCOVERY_RULES, LAST_PROFILE)
+# The name template of Identity Center profiles ("{account_name} / {role_name}").
+SSO_TEMPLATE: StateKey[str | None] = StateKey("sso_template", None, _name, lambda name: name)
+
+# The main window's size and place as the user left them: Qt's saveGeometry() bytes,
+# base64-encoded (opaque here; the window checks they still fit a screen).
+WINDOW_GEOMETRY: StateKey[str | None] = StateKey(
+    "window_geometry", None, _name, lambda value: value
+)
+
+KEYS: tuple[StateKey[Any], ...] = (
+    RECENT_ROLES,
+    DISCOVERY_RULES,
+    LAST_PROFILE,
+    SSO_TEMPLATE,
+    WINDOW_GEOMETRY,
+)
 
 
 class UiState:

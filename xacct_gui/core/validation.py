@@ -143,6 +143,41 @@ def check_source_profile(value: str) -> str | None:
 # --- the whole profile ---
 
 
+def sso_field_errors(data: Mapping[str, Any]) -> dict[str, str]:
+    """The Identity Center keys' problems: a start URL needs a region (given or read
+    from the URL) and excludes the other sources."""
+    url, region, gone = data.get("sso_start_url"), data.get("sso_region"), data.get("sso_gone")
+    errors: dict[str, str] = {}
+    if gone not in (None, True, False):
+        errors["sso_gone"] = "Must be true or false."
+    if url in (None, ""):
+        if region not in (None, ""):
+            errors["sso_region"] = "A region without an Identity Center start URL."
+        return errors
+    if not isinstance(url, str):
+        return {**errors, "sso_start_url": "Must be text."}
+    # Imported here: the sso package loads botocore, which start-up defers (Layers).
+    from .sso.errors import StartUrlError
+    from .sso.start_url import make_instance
+
+    try:
+        make_instance(url, region if isinstance(region, str) else None)
+    except StartUrlError as exc:
+        key = (
+            "sso_region"
+            if exc.code in ("BadRegion", "RegionMismatch", "NoRegion")
+            else ("sso_start_url")
+        )
+        errors[key] = str(exc)
+    if not isinstance(region, str) or not region:
+        errors.setdefault("sso_region", "Name the region of the Identity Center (e.g. eu-west-1).")
+    if data.get("source_key") or data.get("source_role"):
+        errors["sso_start_url"] = (
+            "Choose one source: an Identity Center, a sign-in key or a saved role."
+        )
+    return errors
+
+
 def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     if value is None or value == "":
@@ -196,6 +231,8 @@ def validate_fields(data: Mapping[str, Any], taken_names: Iterable[str] = ()) ->
         errors["source_role"] = "A profile cannot be its own source."
     if data.get("source_key") and data.get("source_role") and "source_role" not in errors:
         errors["source_role"] = "Choose one source: a sign-in key or a saved role, not both."
+
+    errors.update(sso_field_errors(data))
 
     duration = data.get("duration_seconds")
     if duration is not None:

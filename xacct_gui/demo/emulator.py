@@ -13,6 +13,7 @@ the emulator is torn down when the last user stops.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
 import tempfile
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.aws import AwsService
 from ..core.profiles import RoleProfile
@@ -35,6 +36,9 @@ from .seeding import (
     write_aws_files,
     write_credentials,
 )
+
+if TYPE_CHECKING:
+    from ..core.sso.store import SsoStore
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +54,19 @@ class DemoEnvironment:
     profiles: tuple[RoleProfile, ...]
     buckets_by_account: Mapping[str, tuple[str, ...]]
     forbidden_profile: RoleProfile
+    # The demo's IAM Identity Center stand-in, when one runs.
+    sso_endpoint_url: str | None = None
 
-    def make_service(self, keys: KeySource | None = None) -> AwsService:
+    def make_service(
+        self, keys: KeySource | None = None, sso_store: SsoStore | None = None
+    ) -> AwsService:
         return AwsService(
             endpoint_url=self.endpoint_url,
             config_file=self.config_file,
             credentials_file=self.credentials_file,
             keys=keys,
+            sso_store=sso_store,
+            sso_endpoint_url=self.sso_endpoint_url,
         )
 
 
@@ -66,6 +76,9 @@ class _Emulator:
     def __init__(self, prod_bucket_count: int) -> None:
         self.prod_bucket_count = prod_bucket_count
         self.temp_dir = tempfile.mkdtemp(prefix="xacct-demo-")
+        # Quitting while the emulator is still being seeded (on its own thread) ends the
+        # process without stop(); the demo's files must not outlive it even then.
+        atexit.register(shutil.rmtree, self.temp_dir, ignore_errors=True)
         self._server: Any = None
         self.environment: DemoEnvironment | None = None
 

@@ -185,10 +185,21 @@ def _write_private(path: str, text: str) -> None:
         handle.write(text)
 
 
+# A role profile as the AWS CLI would have it, so *Import from AWS config* in the demo
+# finds something to import, and what it imports works (Dev's role, through the
+# demo's source profile).
+CLI_ROLE = (
+    "\n[profile dev-from-the-cli]\n"
+    "role_arn = arn:aws:iam::222222222222:role/DeveloperAccess\n"
+    f"source_profile = {SOURCE_PROFILE}\n"
+    "region = eu-west-1\n"
+)
+
+
 def write_aws_files(directory: str) -> tuple[str, str]:
     config_file = os.path.join(directory, "config")
     credentials_file = os.path.join(directory, "credentials")
-    _write_private(config_file, f"[profile {SOURCE_PROFILE}]\nregion = {DEMO_REGION}\n")
+    _write_private(config_file, f"[profile {SOURCE_PROFILE}]\nregion = {DEMO_REGION}\n{CLI_ROLE}")
     _write_private(credentials_file, "")
     return config_file, credentials_file
 

@@ -9,18 +9,23 @@ new and changed rows can be ticked.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
 
 from xacct_gui.core.importers import ImportItem, count_statuses, describe_counts
+from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.gui.widgets.plain_text import plain_tooltip
 from xacct_gui.gui.widgets.swatches import SwatchCache
 
@@ -36,7 +41,7 @@ FIELD_LABELS = {
     "name": "name",
     "account_id": "account",
     "role_name": "role",
-    "external_id": "External ID",
+    "external_id": "ExternalId",
     "color": "colour",
     "source_profile": "source profile",
     "region": "region",
@@ -67,6 +72,32 @@ def status_text(item: ImportItem) -> str:
     return label
 
 
+def _shown(value: object) -> str:
+    return "(none)" if value in (None, "") else str(value)
+
+
+def change_summary(
+    before: RoleProfile | None, after: RoleProfile | None, changes: Sequence[str]
+) -> str:
+    """ "colour: red → green · region: eu-west-1 → us-east-1" for a changed row."""
+    if before is None or after is None:
+        return ""
+    old, new = before.to_dict(), after.to_dict()
+    return " · ".join(
+        f"{FIELD_LABELS.get(key, key)}: {_shown(old.get(key))} → {_shown(new.get(key))}"
+        for key in changes
+    )
+
+
+class _NoFocusFrame(QStyledItemDelegate):
+    """Cells without the dotted focus frame: the whole row's selection shows where one
+    is, and a frame around one cell (the tick box) only looked stray."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
+
+
 def preview_table(parent: QWidget, rows: int) -> QTableWidget:
     """The empty preview table (``importTable``) with its columns and ``rows`` rows."""
     table = QTableWidget(rows, len(HEADERS), parent)
@@ -76,7 +107,14 @@ def preview_table(parent: QWidget, rows: int) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(True)
+    # One line per row, all the same height (the full text is in each cell's tooltip):
+    # wrapping made rows three to six times taller than their text, and uneven.
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    table.setItemDelegate(_NoFocusFrame(table))
+    rows_header = table.verticalHeader()
+    rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows_header.setDefaultSectionSize(max(table.fontMetrics().height(), 16) + 10)
     header = table.horizontalHeader()
     for column in (COL_INCLUDE, COL_NAME, COL_STATUS, COL_ROLE):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -84,8 +122,11 @@ def preview_table(parent: QWidget, rows: int) -> QTableWidget:
     return table
 
 
-def preview_row(item: ImportItem, muted: QColor) -> tuple[QTableWidgetItem, ...]:
-    """The cells of ``item``'s row, in column order; rows that cannot be imported are ``muted``."""
+def preview_row(
+    item: ImportItem, muted: QColor, before: RoleProfile | None = None
+) -> tuple[QTableWidgetItem, ...]:
+    """The cells of ``item``'s row, in column order; rows that cannot be imported are
+    ``muted``; ``before`` is the saved profile a changed row changes."""
     include = QTableWidgetItem()
     if item.importable:
         include.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
@@ -108,8 +149,10 @@ def preview_row(item: ImportItem, muted: QColor) -> tuple[QTableWidgetItem, ...]
         f"{item.profile.account_id} / {item.profile.role_name}" if item.profile else ""
     )
     where = f"Line {item.line}. " if item.line else ""
-    details = QTableWidgetItem(item.reason)
-    details.setToolTip(plain_tooltip(where + item.reason if item.reason else where.strip()))
+    changed = change_summary(before, item.profile, item.changes) if item.status == "changed" else ""
+    text = " · ".join(part for part in (changed, item.reason) if part)
+    details = QTableWidgetItem(text)
+    details.setToolTip(plain_tooltip(where + text if text else where.strip()))
     cells = (include, name, status, role, details)
     for column, cell in enumerate(cells):
         if column != COL_INCLUDE:

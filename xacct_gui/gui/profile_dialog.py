@@ -37,6 +37,7 @@ from xacct_gui.gui.profile_fields import (
     BannerPreview,
     advanced_toggle,
     duration_spin,
+    region_code,
     region_combo,
 )
 from xacct_gui.gui.profile_validation import form_errors, split_role_arn
@@ -169,7 +170,7 @@ class ProfileDialog(QDialog):
         self._add_row("&Display name:", "name", self._name)
         self._add_row("A&ccount ID:", "account_id", self._account)
         self._add_row("&Role:", "role_name", self._role)
-        self._add_row("E&xternal ID:", "external_id", self._external_id)
+        self._add_row("E&xternalId:", "external_id", self._external_id)
         self._add_row("Co&lour:", "color", self._color)
         source_label = QLabel("&Source:", self)
         source_label.setBuddy(self._source.kind_combo)
@@ -305,7 +306,7 @@ class ProfileDialog(QDialog):
             "external_id": optional_text(self._external_id.text()),
             "color": self._color.value(),
             **self._source.values(),
-            "region": optional_text(self._region.currentText()),
+            "region": optional_text(region_code(self._region.currentText())),
             "duration_seconds": self._duration.value() or None,
             "session_name": optional_text(self._session.text()),
             "mfa_serial": optional_text(self._mfa.text()),

@@ -15,40 +15,58 @@ from xacct_gui.core.colors import color_hex, text_color_for
 from xacct_gui.core.validation import MAX_DURATION, MIN_DURATION
 from xacct_gui.gui.widgets.form_fields import editable_combo
 
-# Offered in the region list; any other region can be typed.
-COMMON_REGIONS = (
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "ca-central-1",
-    "sa-east-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "me-central-1",
-    "af-south-1",
-)
+# Offered in the region list, with the names the console uses; any other region can
+# be typed.
+COMMON_REGIONS: dict[str, str] = {
+    "us-east-1": "US East (N. Virginia)",
+    "us-east-2": "US East (Ohio)",
+    "us-west-1": "US West (N. California)",
+    "us-west-2": "US West (Oregon)",
+    "ca-central-1": "Canada (Central)",
+    "sa-east-1": "South America (São Paulo)",
+    "eu-west-1": "Europe (Ireland)",
+    "eu-west-2": "Europe (London)",
+    "eu-west-3": "Europe (Paris)",
+    "eu-central-1": "Europe (Frankfurt)",
+    "eu-central-2": "Europe (Zurich)",
+    "eu-north-1": "Europe (Stockholm)",
+    "eu-south-1": "Europe (Milan)",
+    "eu-south-2": "Europe (Spain)",
+    "ap-south-1": "Asia Pacific (Mumbai)",
+    "ap-southeast-1": "Asia Pacific (Singapore)",
+    "ap-southeast-2": "Asia Pacific (Sydney)",
+    "ap-northeast-1": "Asia Pacific (Tokyo)",
+    "ap-northeast-2": "Asia Pacific (Seoul)",
+    "ap-northeast-3": "Asia Pacific (Osaka)",
+    "me-central-1": "Middle East (UAE)",
+    "af-south-1": "Africa (Cape Town)",
+}
 DEFAULT_DURATION_TEXT = "Default (1 hour)"
+
+
+def region_label(code: str) -> str:
+    """ "eu-west-1 — Europe (Ireland)" in the list; the field itself holds the code."""
+    name = COMMON_REGIONS.get(code)
+    return f"{code} — {name}" if name else code
+
+
+def region_code(text: str) -> str:
+    """The region code in a field's text (a pasted list label included)."""
+    return text.split(" — ", 1)[0].strip()
 
 
 def region_combo(parent: QWidget) -> QComboBox:
     combo = editable_combo(parent, "regionCombo", "Use the source profile's region")
-    # The empty first entry means "no region of our own": botocore then takes
-    # the source profile's region, as the AWS CLI would.
-    combo.addItems(["", *COMMON_REGIONS])
-    combo.setCurrentIndex(0)
+    for code in COMMON_REGIONS:
+        combo.addItem(region_label(code), code)
+    # No blank first row: an empty field (its placeholder) means "no region of our own",
+    # and botocore then takes the source profile's region, as the AWS CLI would.
+    combo.setCurrentIndex(-1)
+    combo.clearEditText()
+    # Inline completion would append a list label's " — Europe (Ireland)" to a typed code.
+    combo.setCompleter(None)  # type: ignore[arg-type]  # Qt takes None: no completer
+    # Picking a row leaves its code in the field, not the label.
+    combo.activated.connect(lambda index: combo.setEditText(str(combo.itemData(index))))
     return combo
 
 

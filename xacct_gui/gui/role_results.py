@@ -16,9 +16,10 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRect,
+    QSize,
     Qt,
 )
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtGui import QFontMetrics, QKeySequence, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from xacct_gui.core.profiles import RoleProfile
@@ -153,10 +154,21 @@ class RoleResultsModel(QAbstractListModel):
         return None
 
 
+def result_row_height(metrics: QFontMetrics) -> int:
+    """One height for every row, headers included (the list has uniform item sizes)."""
+    return max(metrics.height(), 16) + 8
+
+
 class ResultDelegate(QStyledItemDelegate):
     """Draws section headers (with a rule for "All roles") and the Ctrl+N hints."""
 
     _MARGIN = 8
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _ModelIndex) -> QSize:
+        # Uniform item sizes make the view take the first row's height for all; the
+        # first row is often a header, shorter than a role's row with its swatch.
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), result_row_height(option.fontMetrics))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _ModelIndex) -> None:
         kind = index.data(ROW_KIND_ROLE)

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QLineEdit, QListView, Q
 
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.recent import SearchIndex
-from xacct_gui.gui.role_results import ResultDelegate, RoleResultsModel
+from xacct_gui.gui.role_results import ResultDelegate, RoleResultsModel, result_row_height
 
-VISIBLE_ROWS = 14  # the popup's list height; it does not jump while typing
+VISIBLE_ROWS = 12  # the popup's list height; it does not jump while typing
 SEARCH_PLACEHOLDER = "Search by name, account ID or role"
 
 
@@ -281,9 +281,7 @@ class RoleSearchPopup(QFrame):
     def _height(self) -> int:
         # A fixed height for the session, not one that shrinks as matches drop.
         rows = max(1, min(VISIBLE_ROWS, self.panel.results.model().rowCount()))
-        row_height = self.panel.results.sizeHintForRow(0)
-        if row_height <= 0:
-            row_height = self.fontMetrics().height() + 6
+        row_height = result_row_height(self.panel.results.fontMetrics())
         list_frame = 2 * self.panel.results.frameWidth()
         margins = self.panel.box.contentsMargins()
         spacing = self.panel.box.spacing()

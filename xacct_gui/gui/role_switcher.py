@@ -22,10 +22,11 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QKeyEvent, QWheelEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 from xacct_gui.core.profiles import RoleProfile
@@ -39,6 +40,7 @@ from xacct_gui.gui.widgets.swatches import SwatchCache
 # item_roles and widgets.swatches.
 __all__ = [
     "NEUTRAL_BANNER",
+    "NO_PROFILES_PLACEHOLDER",
     "PROFILE_NAME_ROLE",
     "ProfileListModel",
     "RoleBanner",
@@ -47,6 +49,15 @@ __all__ = [
 ]
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
+NO_PROFILES_PLACEHOLDER = "No role profiles yet: add one"
+# Arrowing through the closed switcher settles for this long before it switches: one
+# AssumeRole for the role the user stops on, not one per role passed on the way.
+ARROW_SETTLE_MS = 400
+_STEP_KEYS = frozenset(
+    {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+     Qt.Key.Key_Home, Qt.Key.Key_End}
+)  # fmt: skip
+_COMMIT_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter})
 
 
 class ProfileListModel(QAbstractListModel):
@@ -110,15 +121,22 @@ class RoleSwitcher(QComboBox):
         self.setObjectName("roleSwitcher")
         self.setAccessibleName("Role")
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(32)
+        # Room for "Name — 123456789012 (Role)" while the window still fits 800 px
+        # (a 1600 px screen at a scale factor of 2).
+        self.setMinimumContentsLength(28)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setPlaceholderText("No role profiles yet: add one")
+        self.setPlaceholderText(NO_PROFILES_PLACEHOLDER)
         self.setToolTip("Choose a role (type to search by name, account or role)")
         self._profile_model = ProfileListModel(self)
         self.setModel(self._profile_model)
         self._recent: tuple[str, ...] = ()
         self._popup: RoleSearchPopup | None = None
         self._repopulating = False
+        self._stepping = False  # inside a key press that steps through the entries
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(ARROW_SETTLE_MS)
+        self._settle.timeout.connect(self._emit_current)
         self.currentIndexChanged.connect(self._on_index_changed)
 
     # --- the existing public API ---
@@ -129,6 +147,7 @@ class RoleSwitcher(QComboBox):
             # What the popup lists is gone; choosing from a stale list could pick a
             # profile that was just deleted.
             self._popup.close()
+        self._settle.stop()  # a step still settling pointed into the old list
         self._repopulating = True
         try:
             self._profile_model.set_profiles(profiles)
@@ -195,7 +214,27 @@ class RoleSwitcher(QComboBox):
             self.open_search(text)
             event.accept()
             return
-        super().keyPressEvent(event)
+        if event.key() in _COMMIT_KEYS and self._settle.isActive():
+            self._settle.stop()
+            self._emit_current()
+            event.accept()
+            return
+        self._stepping = event.key() in _STEP_KEYS
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self._stepping = False
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        # Leaving the switcher commits the role it shows, at once.
+        if self._settle.isActive():
+            self._settle.stop()
+            self._emit_current()
+        super().focusOutEvent(event)
+
+    def pending_choice(self) -> bool:
+        """True while an arrow-key step waits to settle before it switches."""
+        return self._settle.isActive()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         # A combo normally steps through its items on the wheel; here every step
@@ -211,4 +250,14 @@ class RoleSwitcher(QComboBox):
     def _on_index_changed(self, index: int) -> None:
         if self._repopulating or index < 0:
             return
+        if self._stepping:
+            self._settle.start()  # restarted by every further step
+            return
+        self._settle.stop()
         self.profile_chosen.emit(str(self.itemData(index, PROFILE_NAME_ROLE)))
+
+    @Slot()
+    def _emit_current(self) -> None:
+        name = self.current_name()
+        if name is not None:
+            self.profile_chosen.emit(name)

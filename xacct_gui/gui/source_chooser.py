@@ -1,4 +1,5 @@
-"""What assumes a role: an AWS CLI profile, a sign-in key, or another saved role.
+"""What assumes a role: an AWS CLI profile, a sign-in key, another saved role, or an
+IAM Identity Center (whose roles are filled in by signing in, not typed).
 
 :class:`SourceChooser` is the profile dialog's "Source" cell: a kind combo, the
 chosen kind's combo beside it, an error label per source field under them, and
@@ -24,9 +25,15 @@ SOURCE_KINDS = (
     ("profile", "AWS CLI profile"),
     ("key", "Sign-in key"),
     ("role", "Another saved role"),
+    ("sso", "IAM Identity Center"),
 )
 # The profile field each kind fills in.
-SOURCE_FIELDS = {"profile": "source_profile", "key": "source_key", "role": "source_role"}
+SOURCE_FIELDS = {
+    "profile": "source_profile",
+    "key": "source_key",
+    "role": "source_role",
+    "sso": "sso_start_url",
+}
 CHAIN_NOTE_TEXT = (
     "Chained role sessions last at most 1 hour (AWS limit); the app will ask for 3600 seconds."
 )
@@ -57,6 +64,7 @@ class SourceChooser(QWidget):
         aws_profiles: Sequence[str] = (),
         sign_in_keys: Sequence[str] = (),
         saved_roles: Sequence[str] = (),
+        sso_start_urls: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self._sign_in_keys = tuple(sign_in_keys)
@@ -75,6 +83,14 @@ class SourceChooser(QWidget):
         self.role_combo.setToolTip(
             "Assume that saved role first, then this one from it (role chaining)."
         )
+        self.sso_combo = self._choice_combo(
+            "sourceSsoCombo",
+            tuple(sso_start_urls),
+            "Sign in with IAM Identity Center first (Profiles menu)",
+        )
+        self.sso_combo.setToolTip(
+            "The access portal whose role this is: its credentials come from your sign-in."
+        )
         self.chain_note = QLabel(CHAIN_NOTE_TEXT, self)
         self.chain_note.setObjectName("chainNote")
         self.chain_note.setWordWrap(True)
@@ -92,6 +108,7 @@ class SourceChooser(QWidget):
             "source_profile": self.profile_combo,
             "source_key": self.key_combo,
             "source_role": self.role_combo,
+            "sso_start_url": self.sso_combo,
         }
         self.error_labels: dict[str, QLabel] = {}
         self._build_layout()
@@ -146,7 +163,7 @@ class SourceChooser(QWidget):
         layout.setSpacing(2)
         layout.addLayout(choice)
         for key in SOURCE_FIELDS.values():
-            self.error_labels[key] = make_error_label(self, f"{key}Error")
+            self.error_labels[key] = make_error_label(self, f"{key}Error", reserve=False)
             layout.addWidget(self.error_labels[key])
         layout.addWidget(self.chain_note)
         layout.addWidget(self.loop_warning)
@@ -155,7 +172,13 @@ class SourceChooser(QWidget):
 
     def focus_widgets(self) -> list[QWidget]:
         """Focusable children in tab order, for the owner's tab chain."""
-        return [self.kind_combo, self.profile_combo, self.key_combo, self.role_combo]
+        return [
+            self.kind_combo,
+            self.profile_combo,
+            self.key_combo,
+            self.role_combo,
+            self.sso_combo,
+        ]
 
     def kind(self) -> str:
         return str(self.kind_combo.currentData())
@@ -168,34 +191,36 @@ class SourceChooser(QWidget):
             _choose(self.key_combo, profile.source_key or "")
         elif kind == "role":
             _choose(self.role_combo, profile.source_role or "")
+        elif kind == "sso":
+            _choose(self.sso_combo, profile.sso_start_url or "")
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
 
     def values(self) -> dict[str, str | None]:
         """Exactly one source: an AWS CLI profile, or a key or role with "default" kept
         in ``source_profile``, which every profile in the file has."""
         kind = self.kind()
-        if kind == "key":
-            return {
-                "source_profile": "default",
-                "source_key": self.key_combo.currentText() or None,
-                "source_role": None,
-            }
-        if kind == "role":
-            return {
-                "source_profile": "default",
-                "source_key": None,
-                "source_role": self.role_combo.currentText() or None,
-            }
-        return {
-            "source_profile": self.profile_combo.currentText().strip(),
+        values: dict[str, str | None] = {
+            "source_profile": "default",
             "source_key": None,
             "source_role": None,
+            "sso_start_url": None,
         }
+        if kind == "key":
+            values["source_key"] = self.key_combo.currentText() or None
+        elif kind == "role":
+            values["source_role"] = self.role_combo.currentText() or None
+        elif kind == "sso":
+            values["sso_start_url"] = self.sso_combo.currentText() or None
+        else:
+            values["source_profile"] = self.profile_combo.currentText().strip()
+        if kind != "sso":
+            values["sso_region"] = None
+        return values
 
     def check_choice(self, values: dict[str, Any], errors: dict[str, str]) -> None:
         """The chosen key or role must be one that exists; the core cannot know which do."""
         field = SOURCE_FIELDS[self.kind()]
-        if field == "source_profile" or field in errors:
+        if field in ("source_profile", "sso_start_url") or field in errors:
             return
         message = source_choice_error(
             self.kind(),
@@ -211,6 +236,7 @@ class SourceChooser(QWidget):
         self.profile_combo.setVisible(kind == "profile")
         self.key_combo.setVisible(kind == "key")
         self.role_combo.setVisible(kind == "role")
+        self.sso_combo.setVisible(kind == "sso")
 
     def _check_loop(self) -> None:
         command = None

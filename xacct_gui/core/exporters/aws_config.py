@@ -154,13 +154,22 @@ def export_aws_config(
             ("role_arn", profile.role_arn),
             ("source_profile", source),
         ]
-        optional = (
+        optional: tuple[tuple[str, object], ...] = (
             ("external_id", profile.external_id),
             ("mfa_serial", profile.mfa_serial),
             ("region", profile.region or region_for(profile)),
             ("duration_seconds", profile.duration_seconds),
             ("role_session_name", profile.session_name),
         )
+        if profile.source_kind == "sso":
+            # The AWS CLI's own Identity Center profile: no AssumeRole, no source.
+            values = [
+                ("sso_start_url", str(profile.sso_start_url)),
+                ("sso_region", str(profile.sso_region)),
+                ("sso_account_id", profile.account_id),
+                ("sso_role_name", profile.role_name),
+            ]
+            optional = (("region", profile.region or region_for(profile)),)
         values.extend((key, str(value)) for key, value in optional if value is not None)
         color = granted_color(profile.color)
         values.append(("granted_color", color))

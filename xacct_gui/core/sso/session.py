@@ -54,6 +54,7 @@ from .portal import (
     get_role_credentials,
     logout,
 )
+from .start_url import make_instance
 from .store import SsoStore
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,13 @@ class SsoSessions:
         )
 
     # --- status ---
+
+    def instance_for(self, start_url: str, region: str | None = None) -> SsoInstance:
+        """The instance a profile names: the stored one (its display name) when known."""
+        for known in self.store.known():
+            if known.start_url == start_url:
+                return SsoInstance(start_url, region or known.region, known.name)
+        return make_instance(start_url, region)
 
     def status(self, instance: SsoInstance) -> SessionInfo:
         return self.store.info(instance)

@@ -64,6 +64,11 @@ MENUS: tuple[tuple[str, str], ...] = (
 ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
     # File
     ActionSpec(
+        "open_team", "Open &team file…", "sso_actions.open_team_file", "file",
+        tooltip="A file from your administrator: your organisation's sign-in, colours and "
+        "extra roles",
+    ),
+    ActionSpec(
         "export_csv", "&Export table as CSV…", "bucket_panel.export_csv", "file",
         ("Ctrl+Shift+S",),
     ),
@@ -85,7 +90,7 @@ ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
         ("Ctrl+D",), needs="selection",
     ),
     ActionSpec(
-        "delete", "&Delete role profile", "profile_actions.delete", "profiles",
+        "delete", "De&lete role profile", "profile_actions.delete", "profiles",
         needs="selection",
     ),
     ActionSpec(
@@ -94,36 +99,47 @@ ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
     ),
     SubmenuSpec("recent", "&Recent roles", "profiles"),  # Ctrl+1 … Ctrl+5
     ActionSpec(
-        "keys", "&Sign-in keys…", "profile_actions.manage_sign_in_keys", "profiles",
+        "sso_sign_in", "Sign &in with IAM Identity Center…", "sso_actions.start", "profiles",
         separator_before=True,
+        tooltip="Sign in to your organisation's access portal; every account and role "
+        "you may use becomes a role profile (run it again to re-sync)",
     ),
     ActionSpec(
-        "import_config", "Import from &AWS config…", "profile_actions.import_from_aws_config",
+        "sso_sign_out", "Sign &out of IAM Identity Center", "sso_actions.sign_out", "profiles",
+        needs="selection",
+    ),
+    ActionSpec(
+        "keys", "&Sign-in keys…", "profile_actions.manage_sign_in_keys", "profiles",
+    ),
+    ActionSpec(
+        "import_config", "&Import from AWS config…", "profile_actions.import_from_aws_config",
         "profiles", separator_before=True,
     ),
     ActionSpec(
-        "import_esr", "Import from E&xtend Switch Roles…", "profile_actions.import_from_esr",
+        "import_esr", "Import from Extend Switch R&oles…", "profile_actions.import_from_esr",
         "profiles",
     ),
     ActionSpec(
         "export", "E&xport…", "profile_actions.export_profiles", "profiles", needs="profiles"
     ),
     ActionSpec(
-        "discover", "&Discover accounts in the organisation…", "role_jobs.discover",
+        "discover", "Disco&ver accounts in the organisation…", "role_jobs.discover",
         "profiles", needs="selection",
     ),
     # View
     ActionSpec(
         "refresh", "&Refresh buckets", "switching.refresh", "view",
-        ("F5", QKeySequence.StandardKey.Refresh), needs="selection",
+        # Only "F5": StandardKey.Refresh is also F5 on X11, and a key bound twice is
+        # ambiguous to Qt, which then refuses it ("Ambiguous shortcut overload").
+        ("F5",), needs="selection",
     ),
     ActionSpec(
         "renew", "Refresh &session", "switching.renew_session", "view", ("Shift+F5",),
         tooltip="Assume the role again now instead of reusing its session", needs="selection",
     ),
     ActionSpec(
-        "focus_filter", "Filter buckets", "bucket_panel.focus_filter", "view",
-        (QKeySequence.StandardKey.Find,),
+        "focus_filter", "&Filter buckets", "bucket_panel.focus_filter", "view",
+        ("Ctrl+F", "Ctrl+L"),
     ),
     # Role
     ActionSpec(

@@ -7,6 +7,7 @@ the profile file and then tells the window (:attr:`ProfileActions.committed`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
@@ -19,6 +20,15 @@ from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.main_window.book import ProfileBook
 from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.main_window.recent_history import RecentHistory
+
+
+def neighbour_after_delete(profiles: Sequence[RoleProfile], deleted: RoleProfile) -> str | None:
+    """The profile to show once ``deleted`` is gone: the next one, else the one before."""
+    rest = [p for p in profiles if p is not deleted]
+    if not rest:
+        return None
+    at = next((i for i, p in enumerate(profiles) if p is deleted), 0)
+    return rest[min(at, len(rest) - 1)].name
 
 
 class ProfileActions(QObject):
@@ -48,6 +58,10 @@ class ProfileActions(QObject):
         self._prompts = prompts
         self._vault = vault
         self._aws_profiles: list[str] = []
+        # In the demo: the demo's own AWS config file (None while it starts). Import and
+        # "Write into ~/.aws/config" then use it, never the user's real file.
+        self.demo = False
+        self.aws_config_path: Path | None = None
 
     @Slot(list)
     def set_aws_profiles(self, names: list[str]) -> None:
@@ -120,9 +134,10 @@ class ProfileActions(QObject):
                 f"\n\n{', '.join(dependants)} use it as their source role and will stop "
                 "working until you give them another source."
             )
-        if not self._prompts.confirm("Delete role profile", text):
+        if not self._prompts.confirm("Delete role profile", text, destructive="Delete"):
             return
-        self.commit([p for p in self._book.profiles if p is not current], select=None)
+        remaining = [p for p in self._book.profiles if p is not current]
+        self.commit(remaining, select=neighbour_after_delete(self._book.profiles, current))
 
     @Slot(list)
     def add_discovered(self, chosen: list[RoleProfile]) -> None:
@@ -159,9 +174,19 @@ class ProfileActions(QObject):
 
     @Slot()
     def import_from_aws_config(self) -> None:
+        from xacct_gui.core.importers import default_aws_config_path
         from xacct_gui.gui.import_dialog import run_aws_config_import
 
-        updated = run_aws_config_import(self._parent, self._book.profiles)
+        if not self._config_ready():
+            return
+        path = self.aws_config_path or default_aws_config_path()
+        if not path.exists():
+            # No file where botocore looks: a dead end unless the user can point at one.
+            picked = self._prompts.choose_config_file(str(path))
+            if picked is None:
+                return
+            path = Path(picked)
+        updated = run_aws_config_import(self._parent, self._book.profiles, path=path)
         if updated is not None:
             self.commit(updated, select=None)
 
@@ -177,11 +202,22 @@ class ProfileActions(QObject):
     def export_profiles(self) -> None:
         from xacct_gui.gui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self._parent, profiles=self._book.profiles)
+        if not self._config_ready():
+            return
+        dialog = ExportDialog(
+            self._parent, profiles=self._book.profiles, config_path=self.aws_config_path
+        )
         try:
             dialog.exec()
         finally:
             dialog.deleteLater()
+
+    def _config_ready(self) -> bool:
+        """False (and said) while the demo's sandbox AWS config does not exist yet."""
+        if self.demo and self.aws_config_path is None:
+            self.message.emit("The demo is still starting its local AWS emulator.", 5000)
+            return False
+        return True
 
     def _profiles_using_key(self, key_name: str) -> list[str]:
         return [p.name for p in self._book.profiles if p.source_key == key_name]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -25,6 +26,7 @@ from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.clipboard_guard import ClipboardGuard
 from xacct_gui.gui.main_window.book import ProfileBook
 from xacct_gui.gui.main_window.bucket_panel import BucketPanel
+from xacct_gui.gui.main_window.demo_console import write_demo_console_page
 from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.workers import SwitchController
 
@@ -65,6 +67,9 @@ class RoleJobs(QObject):
         self._error_banner = error_banner
         self._state = state
         self.clipboard_guard = ClipboardGuard(self)
+        # The demo's sandbox dir: set, no credentials go to the real AWS sign-in service,
+        # and the console opens on a local page (written here) saying what would happen.
+        self.demo_dir: Path | None = None
 
     # --- the actions ---
 
@@ -127,6 +132,10 @@ class RoleJobs(QObject):
     # --- running them ---
 
     def _open_console_at(self, destination: str | None) -> None:
+        if self.demo_dir is not None:
+            self._open_demo_console_page(destination)
+            return
+
         def job(p: RoleProfile, chain: tuple[RoleProfile, ...], code: str | None) -> Any:
             return partial(
                 console_url_for, profile=p, chain=chain, mfa_code=code, destination=destination
@@ -177,6 +186,24 @@ class RoleJobs(QObject):
         code = self._prompts.ask_mfa_code(serial, profile.name)
         if code:
             self._run(profile, make, on_done, code)
+
+    def _open_demo_console_page(self, destination: str | None) -> None:
+        profile = self._book.selected()
+        if profile is None or self.demo_dir is None:
+            return
+        try:
+            page = write_demo_console_page(self.demo_dir, profile, destination)
+        except OSError as exc:
+            self._error_banner.show_message(f"Could not write the demo's console page: {exc}")
+            return
+        if not self._prompts.open_url(page.as_uri()):
+            self._error_banner.show_message(
+                f"No web browser could be started for the demo's console page ({page})."
+            )
+            return
+        self._host.statusBar().showMessage(
+            "Demo: opened a local page instead of the AWS console", 5000
+        )
 
     # --- continuations (on the GUI thread) ---
 

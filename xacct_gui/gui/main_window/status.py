@@ -58,6 +58,7 @@ class SessionStatus(QObject):
         super().__init__(status_bar)
         self._status_bar = status_bar
         self._result: SwitchResult | None = None
+        self._expiration: datetime | None = None
         self.count_label = plain(QLabel(status_bar))
         self.count_label.setObjectName("bucketCount")
         self.identity_label = plain(QLabel(status_bar))
@@ -79,6 +80,10 @@ class SessionStatus(QObject):
         self.busy.setTextVisible(False)
         self.busy.setVisible(False)
         _keep_space_when_hidden(self.busy)  # shown and hidden on every switch
+        # The status text lines up with the window's content (12 px in), not 2 px.
+        status_bar.setContentsMargins(8, 0, 8, 0)
+        status_bar.setStyleSheet("QStatusBar::item { border: none; }")
+        status_bar.setSizeGripEnabled(False)
         status_bar.addWidget(self.count_label)
         status_bar.addWidget(self.identity_label, 1)
         status_bar.addPermanentWidget(self.busy)
@@ -102,20 +107,30 @@ class SessionStatus(QObject):
     def show_session(self, result: SwitchResult | None) -> None:
         self._result = result
         if result is None:
+            self.show_identity(None, None)
+        else:
+            self.show_identity(result.identity_arn, result.expiration)
+
+    def show_identity(self, arn: str | None, expiration: datetime | None) -> None:
+        """The assumed-role ARN and its expiry (also when listing was refused)."""
+        self._expiration = expiration
+        if arn is None:
             self.identity_label.clear()
         else:
-            self.identity_label.setText(result.identity_arn)
+            self.identity_label.setText(arn)
             self.identity_label.setToolTip("The assumed-role identity AWS sees")
         self.update_expiry()
 
+    @property
+    def expiration(self) -> datetime | None:
+        return self._expiration
+
     @Slot()
     def update_expiry(self) -> None:
-        if self._result is None:
+        if self._expiration is None:
             self.expiry_label.clear()
             return
-        self.expiry_label.setText(
-            describe_expiry(self._result.expiration, datetime.now(timezone.utc))
-        )
+        self.expiry_label.setText(describe_expiry(self._expiration, datetime.now(timezone.utc)))
 
     def stop(self) -> None:
         self._countdown.stop()

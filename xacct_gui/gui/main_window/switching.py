@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from xacct_gui.core.errors import ProfileError
 from xacct_gui.core.profiles import RoleProfile
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 REGION_LOOKUP_DELAY_MS = 50
 REFRESH_AFTER_FRAME_MS = 20
+# AWS's "denied" codes: after one, the role may still have been assumed (the list was
+# what was refused), and the screen then says so instead of "not connected".
+ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "AccessDeniedError"})
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,19 @@ def s3_client_for_lookups(
     return service.role_client(profile, "s3", chain=chain)
 
 
+def assumed_identity(service: AwsService, *, profile: RoleProfile) -> tuple[str, datetime] | None:
+    """Runs on the worker: the role's session if it was assumed (from the cache only,
+    never a new AssumeRole), as its ARN and expiry; no credentials leave the worker."""
+    session = service.cached_session(profile)
+    if session is None:
+        return None
+    return session.assumed_role_arn, session.expiration
+
+
 class SwitchFlow(QObject):
     """Starts switches and shows only the active profile's outcome."""
+
+    active_changed = Signal()  # the active profile is another one (or none)
 
     def __init__(
         self,
@@ -80,6 +94,9 @@ class SwitchFlow(QObject):
         self._last_results: dict[str, SwitchResult] = {}
         self._pending_regions: tuple[RoleProfile, SwitchResult] | None = None
         self._deferred: SwitchRequest | None = None  # a refresh waiting for its frame
+        # Regions looked up per profile: shown again at once on a refresh or switch back
+        # (a bucket's region never changes), so the column does not blank and refill.
+        self._known_regions: dict[str, dict[str, str]] = {}
         self.regions = RegionLookup(self)
         self.regions.found.connect(self._on_regions_found)
         controller.switched.connect(self._on_switched)
@@ -117,6 +134,8 @@ class SwitchFlow(QObject):
     def start(self, profile: RoleProfile, mfa_code: str | None = None, renew: bool = False) -> None:
         switching_account = self._active is None or self._active.name != profile.name
         self._active = profile
+        if switching_account:
+            self.active_changed.emit()
         self._view.error_banner.clear()
         self._view.banner.show_profile(profile, note="switching…")
         remembered = None
@@ -124,7 +143,7 @@ class SwitchFlow(QObject):
             # Never leave one account's buckets under another account's colour: show
             # this profile's own last list while it is still valid, else nothing.
             remembered = self._reusable_result(profile)
-            self._show_result(remembered)
+            self._show_result(remembered, f"Switching to {profile.name}…")
         self._history.touch(profile.name)
         try:
             chain = self._book.chain(profile)
@@ -153,12 +172,15 @@ class SwitchFlow(QObject):
     def profiles_changed(self) -> None:
         """The saved profiles changed: forget results, and the active one if it changed."""
         self._last_results.clear()  # an edit may have changed what a name points to
+        self._known_regions.clear()
         if self._active is not None and self._book.find(self._active.name) != self._active:
             # The active profile was edited or deleted: what is on screen no longer matches.
             self._controller.cancel()
             self._active = None
+            self.active_changed.emit()
+            self._view.error_banner.clear()  # it was about the profile that changed
             self._view.banner.show_profile(None)
-            self._show_result(None)
+            self._show_result(None, "No role selected.")
 
     def shutdown(self) -> None:
         """On close: the Region lookups stop at their next bucket on their own."""
@@ -192,7 +214,7 @@ class SwitchFlow(QObject):
     def _on_switch_failed(self, profile: RoleProfile, message: str, code: str) -> None:
         if self._active is None or profile.name != self._active.name:
             return
-        self._fail_on_screen(profile, message)
+        self._fail_on_screen(profile, message, code)
 
     @Slot(object, str)
     def _on_mfa_required(self, profile: RoleProfile, serial: str) -> None:
@@ -204,16 +226,51 @@ class SwitchFlow(QObject):
         else:
             self._fail_on_screen(profile, f"An MFA code from {serial} is needed to switch.")
 
-    def _fail_on_screen(self, profile: RoleProfile, message: str) -> None:
-        self._show_result(None)
+    def _fail_on_screen(self, profile: RoleProfile, message: str, code: str = "") -> None:
+        self._show_result(None, "No buckets to show: see the message above.")
         self._view.banner.show_profile(profile, note="not connected")
         self._view.error_banner.show_message(f"{profile.name}: {message}")
+        if code in ACCESS_DENIED_CODES:
+            self._check_if_signed_in(profile)
 
-    def _show_result(self, result: SwitchResult | None) -> None:
+    def _check_if_signed_in(self, profile: RoleProfile) -> None:
+        """Denied after AssumeRole worked (ListBuckets refused): say what does hold."""
+        self._controller.run_job(
+            partial(assumed_identity, profile=profile),
+            on_done=partial(self._on_identity, profile),
+            on_error=lambda message, code: None,  # not signed in: "not connected" holds
+        )
+
+    def _on_identity(self, profile: RoleProfile, identity: object) -> None:
+        if self._active != profile or self._result is not None or identity is None:
+            return
+        assert isinstance(identity, tuple)
+        arn, expiration = identity
+        self._view.banner.show_profile(profile, note="signed in · may not list buckets")
+        self._view.status.show_identity(arn, expiration)
+        self._view.banner.set_expiration(expiration)
+        self._view.panel.show_buckets(None, "This role may not list buckets.")
+
+    def _show_result(self, result: SwitchResult | None, why_none: str = "") -> None:
         self.regions.cancel()
-        self._result = result
-        self._view.panel.show_buckets(None if result is None else result.buckets)
+        previous, self._result = self._result, result
+        # A refresh of the list on screen keeps the selected rows.
+        same_list = (
+            previous is not None and result is not None
+            and previous.profile_name == result.profile_name
+        )  # fmt: skip
+        self._view.panel.show_buckets(
+            None if result is None else result.buckets, why_none, keep_selection=same_list
+        )
+        if result is not None:
+            known = self._known_regions.get(result.profile_name, {})
+            missing = {
+                b.name: known[b.name] for b in result.buckets if not b.region and b.name in known
+            }
+            if missing:
+                self._view.panel.update_regions(missing)
         self._view.status.show_session(result)
+        self._view.banner.set_expiration(result.expiration if result else None)
         self._view.tray.set_active(self._active, result.expiration if result else None)
 
     # --- Region lookups ---
@@ -225,7 +282,8 @@ class SwitchFlow(QObject):
             return
         profile, result = pending
         # ListBuckets answers without regions (older APIs, emulators): ask per bucket.
-        missing = [bucket.name for bucket in result.buckets if not bucket.region]
+        known = self._known_regions.get(profile.name, {})
+        missing = [b.name for b in result.buckets if not b.region and b.name not in known]
         if not missing:
             return
         try:
@@ -253,4 +311,5 @@ class SwitchFlow(QObject):
     @Slot(int, dict)
     def _on_regions_found(self, generation: int, regions: dict[str, str]) -> None:
         if generation == self.regions.generation and self._result is not None:
+            self._known_regions.setdefault(self._result.profile_name, {}).update(regions)
             self._view.panel.update_regions(regions)

@@ -11,6 +11,7 @@ actions are declared in :mod:`.actions`. See "Layers" in docs/architecture.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
@@ -31,27 +32,44 @@ from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.core.ui_state import UiState
 from xacct_gui.gui.banners import MessageBanner
 from xacct_gui.gui.bucket_model import BucketFilterProxy, BucketTableModel
+from xacct_gui.gui.first_run import FirstRunPanel
 from xacct_gui.gui.main_window.actions import TABLE_MENU, build_actions
 from xacct_gui.gui.main_window.book import ProfileBook
 from xacct_gui.gui.main_window.bucket_panel import BucketPanel
+from xacct_gui.gui.main_window.geometry import restore_geometry, save_geometry
 from xacct_gui.gui.main_window.profile_actions import ProfileActions
 from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.main_window.recent_history import RecentHistory
 from xacct_gui.gui.main_window.role_jobs import RoleJobs
+from xacct_gui.gui.main_window.sso_actions import SsoActions
 from xacct_gui.gui.main_window.status import SessionStatus
 from xacct_gui.gui.main_window.switching import SwitchFlow, SwitchView
 from xacct_gui.gui.quick_switch import QuickSwitchPalette, RecentShortcuts
-from xacct_gui.gui.role_switcher import RoleBanner, RoleSwitcher
+from xacct_gui.gui.role_switcher import NO_PROFILES_PLACEHOLDER, RoleBanner, RoleSwitcher
 from xacct_gui.gui.tray import RoleTray
 from xacct_gui.gui.workers import SwitchController
 
 CLOSE_WAIT_MS = 1_000
+GRID = 4  # px: every margin and gap is a multiple (docs/ui.md, "Spacing")
 # The buttons beside the switcher, each the twin of a menu action.
 BUTTONS = (("add", "Add…"), ("edit", "Edit…"), ("duplicate", "Duplicate…"), ("delete", "Delete"))
 DEMO_STYLE = (
-    "QLabel#demoNotice { background: #232f3e; color: #ffffff; padding: 6px 10px;"
-    " border-radius: 3px; }"
+    # The console's navigation-bar navy, with an edge that still shows on a dark window.
+    "QLabel#demoNotice { background: #232f3e; color: #ffffff; padding: 8px 12px;"
+    " border: 1px solid #414d5c; border-radius: 6px; }"
 )
+
+
+def demo_notice_text(endpoint: str | None) -> str:
+    if endpoint is None:
+        return (
+            "Demo mode: starting the local AWS emulator… No real AWS account is used "
+            "and nothing leaves this computer."
+        )
+    return (
+        f"Demo mode: talking to a local AWS emulator at {endpoint}. "
+        "No real AWS account is used and nothing leaves this computer."
+    )
 
 
 class MainWindow(QMainWindow):
@@ -65,14 +83,16 @@ class MainWindow(QMainWindow):
         file_problems: Sequence[str] = (),
         emulator_endpoint: str | None = None,
         vault: KeyVault | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self._controller = controller
         self.ui_state = UiState(state)
         self.prompts = Prompts(self)
-        self.setWindowTitle(f"{APP_NAME} {__version__}")
-        self.resize(980, 640)
-        self._build_widgets(emulator_endpoint)
+        self._demo = demo or bool(emulator_endpoint)
+        self._demo_starting = demo and not emulator_endpoint
+        self._build_widgets(emulator_endpoint if emulator_endpoint else None)
+        restore_geometry(self, self.ui_state)
         self.book = ProfileBook(profiles, self.switcher.current_name)
         self.history = RecentHistory(
             self.ui_state, self.book.names, self._active_profile_name, self
@@ -97,6 +117,15 @@ class MainWindow(QMainWindow):
             prompts=self.prompts,
             vault=vault,
         )
+        self.sso_actions = SsoActions(
+            self,
+            controller=controller,
+            book=self.book,
+            profile_actions=self.profile_actions,
+            state=self.ui_state,
+            status_bar=self.statusBar(),
+        )
+        self._layout.insertWidget(self._layout.indexOf(self.error_banner), self.sso_actions.banner)
         self.role_jobs = RoleJobs(
             self,
             controller=controller,
@@ -107,12 +136,18 @@ class MainWindow(QMainWindow):
             error_banner=self.error_banner,
             state=self.ui_state,
         )
+        # Until the demo's sandbox exists, nothing may fall back to the real AWS config.
+        self.profile_actions.demo = self._demo_starting
         self.quick_switch = QuickSwitchPalette(self)
         self.recent_shortcuts = RecentShortcuts(self)  # Ctrl+1 … Ctrl+5
         self.menu_actions = build_actions(self, self.menuBar())
         self._wire()
 
         self.switcher.set_profiles(self.book.profiles, None)
+        if self._demo_starting:
+            self.switcher.setPlaceholderText("The demo's roles appear in a moment…")
+            self.session_status.set_busy(True)
+        self._show_nothing_chosen()
         self._publish_recent()
         if file_problems:
             self.file_warning.show_message("\n".join(file_problems))
@@ -123,20 +158,19 @@ class MainWindow(QMainWindow):
     def _build_widgets(self, emulator_endpoint: str | None) -> None:
         central = QWidget(self)
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(10, 10, 10, 6)
-        layout.setSpacing(8)
-        if emulator_endpoint:
-            notice = QLabel(
-                f"Demo mode: talking to a local AWS emulator at {emulator_endpoint}. "
-                "No real AWS account is used and nothing leaves this computer.",
-                central,
-            )
-            notice.setObjectName("demoNotice")
-            notice.setWordWrap(True)
-            notice.setStyleSheet(DEMO_STYLE)
-            layout.addWidget(notice)
+        # The spacing grid (docs/ui.md): 12 px from the window's edges, 8 px between parts.
+        layout.setContentsMargins(GRID * 3, GRID * 3, GRID * 3, GRID * 2)
+        layout.setSpacing(GRID * 2)
+        self.demo_notice: QLabel | None = None
+        if self._demo:
+            self.demo_notice = QLabel(demo_notice_text(emulator_endpoint), central)
+            self.demo_notice.setObjectName("demoNotice")
+            self.demo_notice.setWordWrap(True)
+            self.demo_notice.setStyleSheet(DEMO_STYLE)
+            layout.addWidget(self.demo_notice)
 
         top = QHBoxLayout()
+        top.setSpacing(GRID * 2)
         role_label = QLabel("&Role:", central)
         self.switcher = RoleSwitcher(central)
         role_label.setBuddy(self.switcher)
@@ -154,10 +188,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.file_warning)
         self.error_banner = MessageBanner("errorBanner", "error", central)
         layout.addWidget(self.error_banner)
+        self.first_run = FirstRunPanel(central)
+        layout.addWidget(self.first_run)
         self.bucket_panel = BucketPanel(
             central, active_profile=lambda: self.switching.active, prompts=self.prompts
         )
         layout.addWidget(self.bucket_panel, 1)
+        self._layout = layout
         self.setCentralWidget(central)
         self.session_status = SessionStatus(self.statusBar())
 
@@ -173,12 +210,15 @@ class MainWindow(QMainWindow):
         for action_id, button in self.buttons.items():
             button.clicked.connect(actions[action_id].trigger)
 
+        self.first_run.chosen.connect(self._on_first_run_choice)
+        self.sso_actions.team_problem.connect(self.file_warning.show_message)
         self.quick_switch.chosen.connect(self.switch_to)
         self.recent_shortcuts.chosen.connect(self.switch_to)
         self.tray.chosen.connect(self.switch_to)
         self.tray.show_window_requested.connect(self._show_from_tray)
         self.tray.quit_requested.connect(self.close)
         self.switcher.profile_chosen.connect(self.switching.choose)
+        self.switching.active_changed.connect(self.update_title)
         self.switcher.currentIndexChanged.connect(self._update_profile_actions)
         self.history.changed.connect(self._publish_recent)
         self.profile_actions.committed.connect(self._on_profiles_committed)
@@ -225,6 +265,24 @@ class MainWindow(QMainWindow):
         else:
             self.switcher.select(name)
 
+    def demo_ready(
+        self, endpoint: str, profiles: Sequence[RoleProfile], aws_config_file: Path
+    ) -> None:
+        """The demo's emulator is up (it starts after the window shows): its profiles, and
+        its own AWS config file, which the demo imports from and writes into."""
+        self._demo_starting = False
+        self.switcher.setPlaceholderText(NO_PROFILES_PLACEHOLDER)
+        self.session_status.set_busy(self._controller.busy)
+        self.set_demo_sandbox(aws_config_file)
+        if self.demo_notice is not None:
+            self.demo_notice.setText(demo_notice_text(endpoint))
+        self.book.replace(profiles)
+        self._on_profiles_committed(None)
+
+    def set_demo_sandbox(self, aws_config_file: Path) -> None:
+        self.profile_actions.aws_config_path = aws_config_file
+        self.role_jobs.demo_dir = aws_config_file.parent
+
     def refresh(self) -> None:
         self.switching.refresh()
 
@@ -261,6 +319,26 @@ class MainWindow(QMainWindow):
 
     # --- reactions ---
 
+    def _show_nothing_chosen(self) -> None:
+        """The empty table's line and the title while no role is active."""
+        if self.switching.active is None:
+            if self._demo_starting:
+                why = "Starting the local AWS emulator…"
+            elif self.book.profiles:
+                why = "Choose a role above to see its buckets."
+            else:
+                why = "No role profiles yet. Add one with Profiles → Add role profile… (Ctrl+N)."
+            self.bucket_panel.show_buckets(None, why)
+        self.update_title()
+
+    @Slot()
+    def update_title(self) -> None:
+        """ "Prod @ 333333333333 — xacct (demo)": the active role first, as the task bar
+        shows the start of the title."""
+        active = self.switching.active
+        app = f"{APP_NAME} (demo)" if self._demo else f"{APP_NAME} {__version__}"
+        self.setWindowTitle(f"{active.banner_text} — {app}" if active else app)
+
     def _active_profile_name(self) -> str | None:
         active = self.switching.active
         return active.name if active is not None else None
@@ -273,6 +351,7 @@ class MainWindow(QMainWindow):
         self._publish_recent()
         if select is not None:
             self.switch_to(select)
+        self._show_nothing_chosen()
         self._update_profile_actions()
 
     @Slot()
@@ -284,6 +363,17 @@ class MainWindow(QMainWindow):
             self.buttons[action_id].setEnabled(has_selection)
         for act in self.menu_actions.needing("profiles"):
             act.setEnabled(bool(self.book.profiles))
+        # Not while the demo is starting: its profiles are on their way.
+        self.first_run.setVisible(not self.book.profiles and not self._demo_starting)
+
+    @Slot(str)
+    def _on_first_run_choice(self, choice: str) -> None:
+        if choice == "firstRunSignIn":
+            self.sso_actions.start()
+        elif choice == "firstRunAccessKey":
+            self.profile_actions.manage_sign_in_keys()
+        else:
+            self.profile_actions.import_from_aws_config()
 
     @Slot()
     def _publish_recent(self) -> None:
@@ -305,6 +395,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        save_geometry(self, self.ui_state)
         self.history.flush()
         self.session_status.stop()
         # The call in flight is abandoned (it runs on a daemon thread: see

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
+
+
+def plain_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
+    """No stock icons on OK, Cancel, Close: some desktop themes add dated ones (a green
+    tick, a red no-entry sign) that match nothing else in the app (docs/ui.md, Icons)."""
+    for button in box.buttons():
+        button.setIcon(QIcon())
+    return box
 
 
 def ok_cancel_buttons(dialog: QDialog) -> tuple[QDialogButtonBox, QPushButton]:
@@ -12,6 +21,7 @@ def ok_cancel_buttons(dialog: QDialog) -> tuple[QDialogButtonBox, QPushButton]:
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
     )
     buttons.setObjectName("buttonBox")
+    plain_buttons(buttons)
     ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok_button is not None  # the box was just built with an Ok button
     return buttons, ok_button
@@ -21,7 +31,7 @@ def close_button_box(dialog: QDialog) -> QDialogButtonBox:
     """A box with one Close button (objectName ``buttonBox``), for dialogs that only show."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
     buttons.setObjectName("buttonBox")
-    return buttons
+    return plain_buttons(buttons)
 
 
 def side_button(parent: QWidget | None, object_name: str, text: str) -> QPushButton:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -11,8 +13,11 @@ _ERROR_ON_LIGHT = "#b3261e"
 _ERROR_ON_DARK = "#ff8a80"
 
 
-def make_error_label(parent: QWidget, object_name: str) -> QLabel:
-    """A hidden, wrapping, selectable label for one field's error, readable on any palette."""
+def make_error_label(parent: QWidget, object_name: str, *, reserve: bool = True) -> QLabel:
+    """A hidden, wrapping, selectable label for one field's error, readable on any palette.
+
+    ``reserve`` keeps its line while hidden, so the fields below never move; a field
+    with several alternative errors (one per kind of source) reserves none."""
     label = QLabel(parent)
     label.setObjectName(object_name)
     label.setWordWrap(True)
@@ -21,13 +26,38 @@ def make_error_label(parent: QWidget, object_name: str) -> QLabel:
     window = parent.palette().color(QPalette.ColorRole.Window)
     color = _ERROR_ON_DARK if window.lightness() < 128 else _ERROR_ON_LIGHT
     label.setStyleSheet(f"color: {color};")
+    if reserve:
+        policy = label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the line is reserved: fields never move
+        label.setSizePolicy(policy)
+        label.setMinimumHeight(label.fontMetrics().height())  # one line, even while empty
     label.hide()
     return label
 
 
+NBSP = "\u00a0"
+
+
+def keep_symbols_together(text: str) -> str:
+    """Join runs of lone symbols ("@ : / _ -") with no-break spaces, so wrapping never
+    leaves one of them alone on a line."""
+
+    def lone(word: str) -> bool:
+        return 0 < len(word) <= 2 and not any(c.isalnum() for c in word)
+
+    words = text.split(" ")
+    out = words[:1]
+    for before, word in itertools.pairwise(words):
+        out.append((NBSP if lone(word) or lone(before) else " ") + word)
+    return "".join(out)
+
+
 def show_error(label: QLabel, message: str | None) -> None:
-    """Show ``message`` in an error label, or hide the label when there is none."""
-    label.setText(message or "")
+    """Show ``message`` in an error label, or hide the label when there is none.
+
+    A hidden error keeps its line (see :func:`make_error_label`), so fields do not
+    move under the pointer as errors come and go."""
+    label.setText(keep_symbols_together(message) if message else "")
     label.setVisible(message is not None)
 
 

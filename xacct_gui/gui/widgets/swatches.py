@@ -43,7 +43,12 @@ def swatch_icon(hex_color: str, size: int = 16) -> QIcon:
     hex_value = color_hex(hex_color)
     icon = QIcon()
     for ratio in (1.0, 2.0):
-        icon.addPixmap(_swatch_pixmap(hex_value, size, ratio))
+        pixmap = _swatch_pixmap(hex_value, size, ratio)
+        # The same pixmap for every mode: left to the style, the highlighted row's
+        # swatch is tinted with the selection colour, and in a colour-coded list the
+        # row about to be picked would show the wrong colour.
+        for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+            icon.addPixmap(pixmap, mode)
     return icon
 
 
