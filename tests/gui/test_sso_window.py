@@ -124,7 +124,7 @@ def test_first_run_offers_three_choices(
     for button in panel.buttons.values():
         button.click()
     assert called == ["sso", "keys", "import"]
-    assert window.action("sso_sign_in").text() == "Sign &in with IAM Identity Center…"
+    assert window.action("sso_sign_in").text() == "Si&gn in with IAM Identity Center…"
 
 
 def test_sign_in_to_buckets_then_expiry_banner_then_sign_out(

@@ -99,13 +99,13 @@ ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
     ),
     SubmenuSpec("recent", "&Recent roles", "profiles"),  # Ctrl+1 … Ctrl+5
     ActionSpec(
-        "sso_sign_in", "Sign &in with IAM Identity Center…", "sso_actions.start", "profiles",
+        "sso_sign_in", "Si&gn in with IAM Identity Center…", "sso_actions.start", "profiles",
         separator_before=True,
         tooltip="Sign in to your organisation's access portal; every account and role "
         "you may use becomes a role profile (run it again to re-sync)",
     ),
     ActionSpec(
-        "sso_sign_out", "Sign &out of IAM Identity Center", "sso_actions.sign_out", "profiles",
+        "sso_sign_out", "Sign ou&t of IAM Identity Center", "sso_actions.sign_out", "profiles",
         needs="selection",
     ),
     ActionSpec(
