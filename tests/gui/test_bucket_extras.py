@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.demo import DemoEnvironment
-from xacct_gui.gui.bucket_model import COL_NAME, COL_REGION
+from xacct_gui.gui.bucket_model import COL_NAME, COL_REGION, REGION_PENDING
 from xacct_gui.gui.main_window import MainWindow
 from xacct_gui.gui.region_lookup import region_from_location
 
@@ -33,11 +33,13 @@ def profile(demo_env: DemoEnvironment, name: str) -> RoleProfile:
 
 
 def regions_shown(win: MainWindow) -> dict[str, str]:
+    """Bucket -> the region shown; "" while it is still looked up ("…") or unknown."""
     model = win.bucket_model
-    return {
+    shown = {
         str(model.index(r, COL_NAME).data()): str(model.index(r, COL_REGION).data())
         for r in range(model.rowCount())
     }
+    return {name: "" if text == REGION_PENDING else text for name, text in shown.items()}
 
 
 def test_regions_stream_in_from_get_bucket_location(

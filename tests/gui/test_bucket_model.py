@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from xacct_gui.core.aws import Bucket
 from xacct_gui.core.prepared_buckets import PreparedBuckets
-from xacct_gui.gui import bucket_model
+from xacct_gui.gui import bucket_rows
 from xacct_gui.gui.bucket_model import (
     COL_CREATED,
     COL_NAME,
@@ -420,7 +420,7 @@ def test_prepared_buckets_sort_by_created_without_the_gui_computing_keys(
 ) -> None:
     prepared = PreparedBuckets(TIME_SAMPLE)  # on the worker: keys computed here
     monkeypatch.setattr(
-        bucket_model, "created_key", lambda bucket: pytest.fail("key computed on the GUI")
+        bucket_rows, "created_key", lambda bucket: pytest.fail("key computed on the GUI")
     )
     model.set_buckets(prepared)
     model.sort(COL_CREATED, ASC)

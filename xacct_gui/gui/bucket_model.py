@@ -9,7 +9,7 @@ filters and forwards sort requests to the model, so a header click still sorts.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -24,22 +24,47 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from xacct_gui.core.prepared_buckets import PreparedBuckets, created_key, name_key
+from xacct_gui.gui.bucket_rows import (
+    COL_CREATED,
+    COL_NAME,
+    COL_REGION,
+    COLUMN_COUNT,
+    CREATED_FORMAT,
+    HEADERS,
+    REGION_FAILED_TIP,
+    REGION_PENDING,
+    REGION_PENDING_TIP,
+    BucketRows,
+    SortKey,
+    display_text,
+    sort_key,
+)
+
+__all__ = [
+    "COLUMN_COUNT",
+    "COL_CREATED",
+    "COL_NAME",
+    "COL_REGION",
+    "CREATED_FORMAT",
+    "HEADERS",
+    "REGION_FAILED_TIP",
+    "REGION_PENDING",
+    "REGION_PENDING_TIP",
+    "BucketFilterProxy",
+    "BucketTableModel",
+    "SortKey",
+    "SortRole",
+    "display_text",
+    "sort_key",
+]
 
 if TYPE_CHECKING:
     # Annotations only: importing core.aws at run time would load botocore with the window.
     from xacct_gui.core.aws import Bucket
 
-COL_NAME = 0
-COL_CREATED = 1
-COL_REGION = 2
-HEADERS = ("Name", "Created", "Region")
-COLUMN_COUNT = len(HEADERS)
-
 SortRole = Qt.ItemDataRole.UserRole + 1
 """Role carrying the value a column sorts by: casefolded text, or a POSIX timestamp."""
 
-CREATED_FORMAT = "%Y-%m-%d %H:%M"
 _ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -56,120 +81,10 @@ _ANSWERED_ROLES = frozenset(
     )
 )
 
-SortKey = str | float
 RoleData = QModelRoleDataSpan | QModelRoleData
 # PySide6 picks the no-argument overload of the layout signals unless told otherwise
 # (its stubs do not know that signals can be indexed by signature, hence the ignores).
 _LAYOUT_SIGNATURE = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
-
-
-def sort_key(bucket: Bucket, column: int) -> SortKey:
-    """What ``column`` sorts by; the same value the model returns for ``SortRole``."""
-    if column == COL_NAME:
-        return name_key(bucket)
-    if column == COL_CREATED:
-        return created_key(bucket)
-    return (bucket.region or "").casefold()
-
-
-def display_text(bucket: Bucket, column: int) -> str:
-    if column == COL_NAME:
-        return bucket.name
-    if column == COL_CREATED:
-        return bucket.created.astimezone().strftime(CREATED_FORMAT)
-    return bucket.region or ""
-
-
-def _has_ties(keys: Sequence[SortKey]) -> bool:
-    return len(set(keys)) < len(keys)
-
-
-class _Rows:
-    """The buckets in the order they were loaded, the sorted order, and the rows shown.
-
-    Sorting only permutes ``order``; the per-column keys are computed once per load (the
-    worker computes the name and Created keys, see core/prepared_buckets.py) and stay
-    valid for every later sort of the same buckets, and each sorted order is kept, so
-    clicking a header back and forth sorts once per column and direction. ``shown`` is
-    ``order`` without the buckets the name filter hides: view row -> index into
-    ``buckets``. Orders are never changed in place, so a kept one can be shown again.
-    """
-
-    def __init__(self, buckets: Iterable[Bucket]) -> None:
-        self._name_order: list[int] | None = None
-        if isinstance(buckets, PreparedBuckets):
-            self.folded_names = buckets.folded_names
-            self._name_order = buckets.name_order
-            self.buckets = list(buckets)  # regions learnt later replace items
-            self._keys: dict[int, Sequence[SortKey]] = {COL_CREATED: buckets.created_keys}
-        else:
-            self.buckets = list(buckets)
-            # The filter reads these on every row it tests, so they are built once per load.
-            self.folded_names = [name_key(bucket) for bucket in self.buckets]
-            self._keys = {}
-        self._keys[COL_NAME] = self.folded_names
-        self._orders: dict[tuple[int, bool], list[int]] = {}
-        self.order = list(range(len(self.buckets)))
-        self.shown = self.order
-        self._positions: dict[str, int] | None = None
-
-    def __len__(self) -> int:
-        return len(self.shown)
-
-    def at(self, row: int) -> Bucket:
-        return self.buckets[self.shown[row]]
-
-    def matching(self, order: list[int], needle: str) -> list[int]:
-        """``order`` without the buckets whose name does not contain ``needle``."""
-        if not needle:
-            return order
-        folded = self.folded_names
-        return [index for index in order if needle in folded[index]]
-
-    def sorted_order(self, column: int, descending: bool) -> list[int]:
-        """The view order for ``column``; -1 means the order the buckets were loaded in."""
-        kept = self._orders.get((column, descending))
-        if kept is None:
-            kept = self._orders[(column, descending)] = self._sort(column, descending)
-        return kept
-
-    def _sort(self, column: int, descending: bool) -> list[int]:
-        if column < 0:
-            return list(range(len(self.buckets)))
-        if column == COL_NAME:
-            if not descending:
-                return self._by_name()
-            return sorted(
-                range(len(self.buckets)), key=self.folded_names.__getitem__, reverse=descending
-            )
-        keys = self._column_keys(column)
-        # Starting from name order makes ties (same second, same region) alphabetical in
-        # both directions, because sorted() is stable even with reverse=True. Timestamps
-        # rarely tie; skipping the name pass then saves ~40 ms at 100k rows.
-        start = self._by_name() if _has_ties(keys) else range(len(self.buckets))
-        return sorted(start, key=keys.__getitem__, reverse=descending)
-
-    def _column_keys(self, column: int) -> Sequence[SortKey]:
-        if column not in self._keys:
-            self._keys[column] = [sort_key(bucket, column) for bucket in self.buckets]
-        return self._keys[column]
-
-    def forget_keys(self, column: int) -> None:
-        """``column``'s values changed: its keys and sorted orders are stale."""
-        self._keys.pop(column, None)
-        self._orders.pop((column, False), None)
-        self._orders.pop((column, True), None)
-
-    def positions(self) -> dict[str, int]:
-        """Bucket name -> index into ``buckets`` (built on first use)."""
-        if self._positions is None:
-            self._positions = {bucket.name: i for i, bucket in enumerate(self.buckets)}
-        return self._positions
-
-    def _by_name(self) -> list[int]:
-        if self._name_order is None:
-            self._name_order = sorted(range(len(self.buckets)), key=self.folded_names.__getitem__)
-        return self._name_order
 
 
 class BucketTableModel(QAbstractTableModel):
@@ -177,7 +92,7 @@ class BucketTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows = _Rows([])
+        self._rows = BucketRows([])
         self._count = 0  # len(self._rows), asked for twice per cell Qt reads
         self._needle = ""
         self._sort_column = -1
@@ -187,7 +102,7 @@ class BucketTableModel(QAbstractTableModel):
 
     def set_buckets(self, buckets: Iterable[Bucket]) -> None:
         """Replace every row; the current sort (if any) is applied to the new buckets."""
-        rows = _Rows(buckets)
+        rows = BucketRows(buckets)
         # Keep the view's sort indicator truthful: a new account's buckets arrive unsorted.
         rows.order = rows.sorted_order(self._sort_column, self._descending())
         rows.shown = rows.matching(rows.order, self._needle)
@@ -232,12 +147,34 @@ class BucketTableModel(QAbstractTableModel):
         rows.forget_keys(COL_REGION)
         # Rows stay where they are, even when sorted by region: rows jumping under the
         # user's pointer while regions stream in would be worse than a stale order.
-        last = len(rows) - 1
+        self._region_column_changed()
+
+    def set_regions_pending(self, pending: bool) -> None:
+        """Buckets without a region are being looked up (True: shown as "…") or no
+        longer (False: the ones still without a region show blank, as unknown)."""
+        rows = self._rows
+        if pending == rows.looking_up:
+            return
+        rows.looking_up = pending
+        rows.failed.clear()
+        self._region_column_changed()
+
+    def regions_failed(self, names: Iterable[str]) -> None:
+        """These buckets' lookups failed: blank (unknown), not "…", from now on."""
+        rows = self._rows
+        where = rows.positions()
+        before = len(rows.failed)
+        rows.failed.update(where[name] for name in names if name in where)
+        if len(rows.failed) != before:
+            self._region_column_changed()
+
+    def _region_column_changed(self) -> None:
+        last = len(self._rows) - 1
         if last >= 0:
             self.dataChanged.emit(
                 self.index(0, COL_REGION),
                 self.index(last, COL_REGION),
-                [Qt.ItemDataRole.DisplayRole],
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole],
             )
 
     def folded_name(self, row: int) -> str:
@@ -285,13 +222,19 @@ class BucketTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if not (index.isValid() and 0 <= row < self._count and 0 <= column < COLUMN_COUNT):
             return None
-        bucket = self._rows.at(row)
+        position = self._rows.shown[row]
+        bucket = self._rows.buckets[position]
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_REGION:
+                return self._rows.region_text(position)
             return display_text(bucket, column)
         if role == SortRole:
-            return sort_key(bucket, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_CREATED:
-            return bucket.created.astimezone().isoformat()
+            return sort_key(bucket, column)  # "…" is no region: it sorts as unknown
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_CREATED:
+                return bucket.created.astimezone().isoformat()
+            if column == COL_REGION:
+                return self._rows.region_tip(position)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _ALIGNMENT
         return None
@@ -303,18 +246,26 @@ class BucketTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if not (index.isValid() and 0 <= row < self._count and 0 <= column < COLUMN_COUNT):
             return
-        bucket = self._rows.at(row)
+        rows = self._rows
+        position = rows.shown[row]
+        bucket = rows.buckets[position]
         items = [roleDataSpan] if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan
         for item in items:  # type: ignore[union-attr]  # a span is iterable in PySide6
             role = item.role()
             if role == _DISPLAY:
-                item.setData(display_text(bucket, column))
+                if column == COL_REGION:
+                    item.setData(rows.region_text(position))
+                else:
+                    item.setData(display_text(bucket, column))
             elif role == _ALIGNMENT_ROLE:
                 item.setData(_ALIGNMENT_VALUE)
             elif role == SortRole:
                 item.setData(sort_key(bucket, column))
-            elif role == _TOOLTIP and column == COL_CREATED:
-                item.setData(bucket.created.astimezone().isoformat())
+            elif role == _TOOLTIP:
+                if column == COL_CREATED:
+                    item.setData(bucket.created.astimezone().isoformat())
+                elif column == COL_REGION:
+                    item.setData(rows.region_tip(position))
 
     def headerData(
         self,

@@ -34,9 +34,11 @@ def region_from_location(location: str | None) -> str:
 
 
 class RegionLookup(QObject):
-    """Emits :attr:`found` (generation, {bucket: region}) from pool threads (queued)."""
+    """Emits :attr:`found` (generation, {bucket: region}) and :attr:`failed`
+    (generation, [bucket]) from pool threads (queued to the GUI thread)."""
 
     found = Signal(int, dict)
+    failed = Signal(int, list)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +73,7 @@ class RegionLookup(QObject):
 
     def _look_up(self, generation: int, s3_client: Any, names: list[str]) -> None:
         regions: dict[str, str] = {}
+        failed: list[str] = []
         for name in names:
             if self.generation != generation:
                 return  # a newer switch: stop spending requests on an old account
@@ -78,7 +81,12 @@ class RegionLookup(QObject):
                 answer = s3_client.get_bucket_location(Bucket=name)
             except Exception as exc:  # one unreadable bucket must not stop the others
                 log.info("no region for bucket %s: %s", name, type(exc).__name__)
+                failed.append(name)
                 continue
             regions[name] = region_from_location(answer.get("LocationConstraint"))
-        if regions and self.generation == generation:
+        if self.generation != generation:
+            return
+        if regions:
             self.found.emit(generation, regions)
+        if failed:  # the table stops showing "…" for them
+            self.failed.emit(generation, failed)

@@ -188,6 +188,15 @@ class BucketPanel(QWidget):
         if self._showing:
             self.model.update_regions(regions)
 
+    def set_regions_pending(self, pending: bool) -> None:
+        """Regions not known yet show "…" while looked up (True), blank after (False)."""
+        if self._showing:
+            self.model.set_regions_pending(pending)
+
+    def regions_failed(self, names: list[str]) -> None:
+        if self._showing:
+            self.model.regions_failed(names)
+
     def region_of(self, name: str) -> str | None:
         """The bucket's region as shown (regions looked up after loading included)."""
         return next((b.region for b in self.model.buckets() if b.name == name), None)

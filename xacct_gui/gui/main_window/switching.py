@@ -99,6 +99,7 @@ class SwitchFlow(QObject):
         self._known_regions: dict[str, dict[str, str]] = {}
         self.regions = RegionLookup(self)
         self.regions.found.connect(self._on_regions_found)
+        self.regions.failed.connect(self._on_regions_failed)
         controller.switched.connect(self._on_switched)
         controller.switch_failed.connect(self._on_switch_failed)
         controller.mfa_required.connect(self._on_mfa_required)
@@ -264,11 +265,18 @@ class SwitchFlow(QObject):
         )
         if result is not None:
             known = self._known_regions.get(result.profile_name, {})
-            missing = {
-                b.name: known[b.name] for b in result.buckets if not b.region and b.name in known
-            }
+            missing: dict[str, str] = {}
+            unknown = False  # a bucket whose region is still to be looked up
+            for bucket in result.buckets:
+                if not bucket.region:
+                    if bucket.name in known:
+                        missing[bucket.name] = known[bucket.name]
+                    else:
+                        unknown = True
             if missing:
                 self._view.panel.update_regions(missing)
+            if unknown:  # looked up after this frame (or after the refresh of it): "…"
+                self._view.panel.set_regions_pending(True)
         self._view.status.show_session(result)
         self._view.banner.set_expiration(result.expiration if result else None)
         self._view.tray.set_active(self._active, result.expiration if result else None)
@@ -289,27 +297,39 @@ class SwitchFlow(QObject):
         try:
             chain = self._book.chain(profile)
         except ProfileError:
+            self._view.panel.set_regions_pending(False)
             return
         # The client is made on the worker; the lookup pool only calls it.
         self._controller.run_job(
             partial(s3_client_for_lookups, profile=profile, chain=chain),
             on_done=partial(self._start_region_lookup, result, missing),
-            on_error=self._on_region_client_failed,
-            on_mfa=self._on_region_client_needs_mfa,
+            on_error=partial(self._on_region_client_failed, result),
+            on_mfa=partial(self._on_region_client_needs_mfa, result),
         )
 
     def _start_region_lookup(self, result: SwitchResult, missing: list[str], client: Any) -> None:
         if result is self._result:  # still what is shown
             self.regions.start(client, missing)
 
-    def _on_region_client_failed(self, message: str, code: str) -> None:
-        log.info("no Region lookups: %s (%s)", message, code)
+    def _no_lookups(self, result: SwitchResult) -> None:
+        if result is self._result:  # not a newer list's "…", which has lookups of its own
+            self._view.panel.set_regions_pending(False)
 
-    def _on_region_client_needs_mfa(self, serial: str) -> None:
+    def _on_region_client_failed(self, result: SwitchResult, message: str, code: str) -> None:
+        log.info("no Region lookups: %s (%s)", message, code)
+        self._no_lookups(result)
+
+    def _on_region_client_needs_mfa(self, result: SwitchResult, serial: str) -> None:
         log.info("no Region lookups: the session needs a new MFA code from %s", serial)
+        self._no_lookups(result)
 
     @Slot(int, dict)
     def _on_regions_found(self, generation: int, regions: dict[str, str]) -> None:
         if generation == self.regions.generation and self._result is not None:
             self._known_regions.setdefault(self._result.profile_name, {}).update(regions)
             self._view.panel.update_regions(regions)
+
+    @Slot(int, list)
+    def _on_regions_failed(self, generation: int, names: list[str]) -> None:
+        if generation == self.regions.generation and self._result is not None:
+            self._view.panel.regions_failed(names)
