@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any
 from ..core.aws import AwsService
 from ..core.profiles import RoleProfile
 from ..core.sessions import KeySource
-from .plan import SOURCE_PROFILE, forbidden_profile, plan_accounts
+from .plan import (
+    ORGANISATION_ACCOUNT,
+    SOURCE_PROFILE,
+    forbidden_profile,
+    plan_accounts,
+    plan_organisation,
+)
 from .seeding import (
     Seeder,
     backdate_buckets,
@@ -56,6 +62,8 @@ class DemoEnvironment:
     forbidden_profile: RoleProfile
     # The demo's IAM Identity Center stand-in, when one runs.
     sso_endpoint_url: str | None = None
+    # The organisation Audit's account manages: member name -> account id.
+    organisation: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def make_service(
         self, keys: KeySource | None = None, sso_store: SsoStore | None = None
@@ -118,9 +126,14 @@ class _Emulator:
         now = datetime.now(timezone.utc)
         for plan in plans:
             keys = seeder.account_credentials(plan.profile.account_id)
-            seeder.create_role(keys, plan.profile, plan.can_list_buckets)
+            manages = plan.profile.account_id == ORGANISATION_ACCOUNT
+            seeder.create_role(keys, plan.profile, plan.can_list_buckets, manages)
             seeder.create_buckets(keys, plan.buckets)
             backdate_buckets(plan.profile.account_id, plan.buckets, now)
+        members = plan_organisation()
+        organisation = seeder.create_organisation(ORGANISATION_ACCOUNT, members)
+        for member in members:
+            backdate_buckets(organisation[member.name], member.buckets, now)
         return DemoEnvironment(
             endpoint_url=endpoint_url,
             config_file=config_file,
@@ -131,6 +144,7 @@ class _Emulator:
                 {plan.profile.account_id: tuple(b.name for b in plan.buckets) for plan in plans}
             ),
             forbidden_profile=forbidden,
+            organisation=MappingProxyType(organisation),
         )
 
     def stop(self) -> None:

@@ -2,8 +2,12 @@
 
 A source account with a user that may assume four roles, and four target
 accounts that mirror a real setup: Dev, Test with an ExternalId, Prod, and an
-Audit role that may not list buckets. Bucket names, regions and ages come from
-a fixed seed, so every demo run (and every test) sees the same ones.
+Audit role that may not list buckets. Audit's account is also the management
+account of an AWS Organization with a few member accounts, and the Audit role
+may list them, so *Discover accounts in the organisation* has something to find.
+Bucket names, regions and ages come from a fixed seed, so every demo run (and
+every test) sees the same ones; the members' account ids are Organizations' own
+(random, as AWS gives them).
 """
 
 from __future__ import annotations
@@ -27,6 +31,17 @@ FORBIDDEN_ROLE = "NotAllowed"
 DEV_BUCKET_COUNT = 12
 TEST_BUCKET_COUNT = 25
 AUDIT_BUCKET_COUNT = 4
+ORGANISATION_ACCOUNT = "555555555555"  # Audit's: the management account
+# The role Organizations creates in every account it creates; discovery's default.
+ORGANISATION_ROLE = "OrganizationAccountAccessRole"
+# Member accounts and how many buckets each holds: names that the discovery colour
+# rules (prod, staging, dev) colour, and one they leave at the fallback.
+ORGANISATION_MEMBERS: tuple[tuple[str, int], ...] = (
+    ("Payments Prod", 3),
+    ("Payments Staging", 2),
+    ("Data Dev", 2),
+    ("Shared Services", 1),
+)
 # Fixed so every demo run (and every test) sees the same bucket names.
 BUCKET_SEED = 20240917
 # Region weights: most buckets in the home region, the rest spread like a real estate.
@@ -140,11 +155,31 @@ def plan_accounts(prod_bucket_count: int) -> tuple[AccountPlan, ...]:
             _bucket_specs("prod", prod_bucket_count, rng, taken),
         ),
         AccountPlan(
-            _profile("Audit", "555555555555", "AuditNoS3", "blue"),
+            _profile("Audit", ORGANISATION_ACCOUNT, "AuditNoS3", "blue"),
             False,
             _bucket_specs("audit", AUDIT_BUCKET_COUNT, rng, taken),
         ),
     )
+
+
+@dataclass(frozen=True)
+class MemberPlan:
+    """A member account of the demo's organisation (its id is made by Organizations)."""
+
+    name: str
+    email: str
+    buckets: tuple[BucketSpec, ...]
+
+
+def plan_organisation() -> tuple[MemberPlan, ...]:
+    rng = random.Random(BUCKET_SEED + 1)  # its own stream: the accounts' buckets stay
+    taken: set[str] = set()  # prefixes unlike the accounts' ("payments-prod-…")
+    members = []
+    for index, (name, count) in enumerate(ORGANISATION_MEMBERS):
+        prefix = name.lower().replace(" ", "-")
+        email = f"member{index}@example.com"
+        members.append(MemberPlan(name, email, _bucket_specs(prefix, count, rng, taken)))
+    return tuple(members)
 
 
 def forbidden_profile() -> RoleProfile:
@@ -158,10 +193,16 @@ def _policy(statements: Iterable[Mapping[str, Any]]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
+def _organisation_roles() -> str:
+    return f"arn:aws:iam::*:role/{ORGANISATION_ROLE}"
+
+
 def source_user_policy(role_arns: Iterable[str]) -> str:
     return _policy(
         [
             {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": list(role_arns)},
+            # Discovered accounts work "with the same source as Audit" too.
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": _organisation_roles()},
             # Real AWS never needs a permission for GetSessionToken (the MFA session);
             # the emulator's enforcement does, so the demo user is given it.
             {"Effect": "Allow", "Action": "sts:GetSessionToken", "Resource": "*"},
@@ -182,11 +223,25 @@ def trust_policy(external_id: str | None) -> str:
     return _policy([statement])
 
 
-def role_policy(can_list_buckets: bool) -> str:
+def role_policy(can_list_buckets: bool, lists_organisation: bool = False) -> str:
     if can_list_buckets:
         actions = ["s3:ListAllMyBuckets", "s3:GetBucketLocation"]
     else:
         # A plausible auditor role that simply has no S3 rights, so the demo
         # shows the "no s3:ListAllMyBuckets" message.
         actions = ["cloudtrail:LookupEvents", "iam:GetAccountSummary"]
-    return _policy([{"Effect": "Allow", "Action": actions, "Resource": "*"}])
+    statements: list[dict[str, Any]] = [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
+    if lists_organisation:
+        # What discovery needs, and the step into each account it finds (role chaining).
+        statements.append(
+            {"Effect": "Allow", "Action": "organizations:ListAccounts", "Resource": "*"}
+        )
+        statements.append(
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": _organisation_roles()}
+        )
+    return _policy(statements)
+
+
+def member_role_policy() -> str:
+    """The members' OrganizationAccountAccessRole: enough to list their buckets."""
+    return role_policy(True)

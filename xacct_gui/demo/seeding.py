@@ -22,8 +22,11 @@ from ..core.profiles import RoleProfile
 from .plan import (
     DEMO_REGION,
     DEMO_USER,
+    ORGANISATION_ROLE,
     SOURCE_PROFILE,
     BucketSpec,
+    MemberPlan,
+    member_role_policy,
     role_policy,
     source_user_policy,
     trust_policy,
@@ -124,7 +127,35 @@ class Seeder:
         key = iam.create_access_key(UserName=DEMO_USER)["AccessKey"]
         return key["AccessKeyId"], key["SecretAccessKey"]
 
-    def create_role(self, keys: _Keys, profile: RoleProfile, can_list_buckets: bool) -> None:
+    def create_organisation(self, account_id: str, members: Iterable[MemberPlan]) -> dict[str, str]:
+        """An organisation managed from ``account_id``, its members created through it
+        (each with the OrganizationAccountAccessRole, may list its buckets) and their
+        buckets; returns member name -> account id."""
+        org = self.client("organizations", self.account_credentials(account_id))
+        org.create_organization(FeatureSet="ALL")
+        made: dict[str, str] = {}
+        for member in members:
+            request = org.create_account(AccountName=member.name, Email=member.email)
+            status = org.describe_create_account_status(
+                CreateAccountRequestId=request["CreateAccountStatus"]["Id"]
+            )["CreateAccountStatus"]
+            keys = self.account_credentials(status["AccountId"])
+            self.client("iam", keys).put_role_policy(
+                RoleName=ORGANISATION_ROLE,
+                PolicyName="xacct-demo-access",
+                PolicyDocument=member_role_policy(),
+            )
+            self.create_buckets(keys, member.buckets)
+            made[member.name] = status["AccountId"]
+        return made
+
+    def create_role(
+        self,
+        keys: _Keys,
+        profile: RoleProfile,
+        can_list_buckets: bool,
+        lists_organisation: bool = False,
+    ) -> None:
         iam = self.client("iam", keys)
         iam.create_role(
             RoleName=profile.role_name,
@@ -134,7 +165,7 @@ class Seeder:
         iam.put_role_policy(
             RoleName=profile.role_name,
             PolicyName="xacct-demo-access",
-            PolicyDocument=role_policy(can_list_buckets),
+            PolicyDocument=role_policy(can_list_buckets, lists_organisation),
         )
 
     def create_buckets(self, keys: _Keys, buckets: Iterable[BucketSpec]) -> None:
