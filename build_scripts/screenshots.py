@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 SHOTS = (
     "main-window", "switcher", "denied-role", "empty-state", "profile-dialog",
-    "sign-in-keys", "key-editor", "no-keyring", "mfa-code",
+    "sign-in-keys", "key-editor", "no-keyring", "mfa-code", "discovery",
 )  # fmt: skip
 
 
@@ -304,6 +304,35 @@ class Shooter:
             ),
             "mfa-code",
             lambda d: None,
+        )
+
+    def discovery(self) -> Path:
+        """Discover accounts on the demo's organisation, through Audit (who may list it)."""
+        from functools import partial
+
+        from xacct_gui.core.discovery import DEFAULT_RULES, Source, discover_accounts
+        from xacct_gui.gui.discovery_dialog import DiscoveryDialog
+
+        audit = next(p for p in self.env.profiles if p.name == "Audit")
+        found: list[object] = []
+        self.controller.run_job(partial(discover_accounts, profile=audit), on_done=found.append)
+        self.wait(20_000, lambda: bool(found))
+        accounts = found[0]
+        assert isinstance(accounts, list)
+        return self.dialog_shot(
+            lambda: DiscoveryDialog(
+                self.window,
+                accounts=accounts,
+                existing=self.window.profiles,
+                sources=[
+                    (f"Through “{audit.name}” (role chaining)", Source.through(audit)),
+                    (f"Same source as “{audit.name}”: {audit.source_label}", Source.same_as(audit)),
+                ],
+                rules=DEFAULT_RULES,
+                discovered_with=audit.name,
+            ),
+            "discovery",
+            lambda dialog: self.wait(200),
         )
 
     def close(self) -> None:

@@ -21,7 +21,11 @@ from xacct_gui.core.discovery import (
 )
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.demo import DemoEnvironment
-from xacct_gui.demo.plan import ORGANISATION_ACCOUNT, ORGANISATION_MEMBERS
+from xacct_gui.demo.plan import (
+    MANAGEMENT_ACCOUNT_NAME,
+    ORGANISATION_ACCOUNT,
+    ORGANISATION_MEMBERS,
+)
 from xacct_gui.gui.main_window import MainWindow
 
 
@@ -51,6 +55,7 @@ def test_discover_in_the_demo_finds_the_organisation_and_its_roles_work(
     qtbot.waitUntil(lambda: bool(seen), timeout=WAIT_MS)
     found = {a.id: a.name for a in seen[0]}
     assert set(found) == {ORGANISATION_ACCOUNT, *members}  # the management account too
+    assert found[ORGANISATION_ACCOUNT] == MANAGEMENT_ACCOUNT_NAME  # not moto's "master"
     assert {found[i] for i in members} == {name for name, _ in ORGANISATION_MEMBERS}
     qtbot.waitUntil(lambda: len(window.profiles) == before + len(members), timeout=WAIT_MS)
 

@@ -316,3 +316,19 @@ def test_a_thousand_accounts(make_dialog: MakeDialog) -> None:
     assert ok_button(dialog).text() == "Add 1000 profiles"
     names = [p.name for p in dialog.chosen_profiles()]
     assert len({n.casefold() for n in names}) == 1000  # every name unique
+
+
+def test_each_colour_rule_shows_its_own_swatch(qtbot: QtBot) -> None:
+    """The combo is editable: setCurrentText alone left every swatch at the first colour."""
+    from xacct_gui.gui.discovery_rules import ColorCombo
+    from xacct_gui.gui.widgets.swatches import swatch_icon
+
+    for name in ("green", "yellow", "blue"):
+        combo = ColorCombo(name)
+        qtbot.addWidget(combo)
+        assert combo.color() == name
+        shown = combo.itemIcon(combo.currentIndex()).pixmap(16, 16).toImage()
+        assert shown == swatch_icon(name).pixmap(16, 16).toImage()
+    custom = ColorCombo("#123456")
+    qtbot.addWidget(custom)
+    assert custom.color() == "#123456"  # a colour of one's own stays as typed

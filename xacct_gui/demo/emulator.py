@@ -28,6 +28,7 @@ from ..core.aws import AwsService
 from ..core.profiles import RoleProfile
 from ..core.sessions import KeySource
 from .plan import (
+    MANAGEMENT_ACCOUNT_NAME,
     ORGANISATION_ACCOUNT,
     SOURCE_PROFILE,
     forbidden_profile,
@@ -37,6 +38,7 @@ from .plan import (
 from .seeding import (
     Seeder,
     backdate_buckets,
+    name_management_account,
     post,
     set_enforcement,
     write_aws_files,
@@ -132,6 +134,7 @@ class _Emulator:
             backdate_buckets(plan.profile.account_id, plan.buckets, now)
         members = plan_organisation()
         organisation = seeder.create_organisation(ORGANISATION_ACCOUNT, members)
+        name_management_account(ORGANISATION_ACCOUNT, MANAGEMENT_ACCOUNT_NAME)
         for member in members:
             backdate_buckets(organisation[member.name], member.buckets, now)
         return DemoEnvironment(

@@ -32,6 +32,7 @@ DEV_BUCKET_COUNT = 12
 TEST_BUCKET_COUNT = 25
 AUDIT_BUCKET_COUNT = 4
 ORGANISATION_ACCOUNT = "555555555555"  # Audit's: the management account
+MANAGEMENT_ACCOUNT_NAME = "Management"
 # The role Organizations creates in every account it creates; discovery's default.
 ORGANISATION_ROLE = "OrganizationAccountAccessRole"
 # Member accounts and how many buckets each holds: names that the discovery colour

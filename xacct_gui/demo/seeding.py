@@ -206,6 +206,25 @@ def backdate_buckets(account_id: str, buckets: Iterable[BucketSpec], now: dateti
     return changed
 
 
+def name_management_account(account_id: str, name: str) -> bool:
+    """Give the organisation's management account a name: moto calls it "master", which
+    the demo's discovery preview would show. Organizations has no API to rename an
+    account, so, as with bucket dates, moto's in-process backend is the one place;
+    a moto laid out differently keeps its name rather than fail the demo."""
+    try:
+        from moto.organizations.models import organizations_backends
+
+        accounts = organizations_backends[account_id]["aws"].accounts
+    except (ImportError, KeyError, AttributeError):
+        log.info("cannot reach moto's Organizations backend; the management account keeps its name")
+        return False
+    for account in accounts:
+        if getattr(account, "id", None) == account_id:
+            account.name = name
+            return True
+    return False
+
+
 # --- files ---
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +47,15 @@ class ColorCombo(QComboBox):
             self.addItem(swatch_icon(name), name)
         self.setCurrentText(color)
         self.setToolTip("A console colour name or #rrggbb")
+
+    def setCurrentText(self, text: str) -> None:
+        # An editable combo's setCurrentText only sets its line's text and leaves the
+        # current item (and so the swatch) at the first colour: "yellow" showed red.
+        index = self.findText(text.strip(), Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        else:
+            super().setCurrentText(text)
 
     def color(self) -> str:
         return self.currentText().strip()
