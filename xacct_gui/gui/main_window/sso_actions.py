@@ -163,13 +163,12 @@ class SsoActions(QObject):
 
         if dialog.instance is None or dialog.plan is None:
             return
-        plan = plan_sync(
-            self._book.profiles,
-            dialog.roles,
-            dialog.instance,
-            template=dialog.template_used,
-            rules=self._rules(),
-        )
+        current, rules = self._book.profiles, self._rules()
+        plan = dialog.plan
+        if not dialog.planned_on(current, rules):  # changed meanwhile: merge into what is now
+            plan = plan_sync(
+                current, dialog.roles, dialog.instance, template=dialog.template_used, rules=rules
+            )
         self._state.set(SSO_TEMPLATE, dialog.template_used)
         self.banner.hide()
         profiles, added = list(plan.profiles), list(plan.added)
