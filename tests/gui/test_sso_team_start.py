@@ -132,3 +132,44 @@ def test_a_web_link_is_not_taken_as_a_team_file(window: MainWindow) -> None:
     enter.ignore()
     QApplication.sendEvent(window, enter)
     assert not enter.isAccepted()
+
+
+def test_identity_centers_of_the_aws_cli_config_are_offered_for_sign_in(
+    qtbot: QtBot,
+    window: MainWindow,
+    opened: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = tmp_path / "aws-config"
+    window.profile_actions.aws_config_path = config
+    window.action("sso_from_cli").trigger()
+    assert "There is no AWS config file at" in window.file_warning.text() and opened == []
+
+    config.write_text("[profile keys]\nregion = eu-west-1\n", encoding="utf-8")
+    window.action("sso_from_cli").trigger()
+    assert "No IAM Identity Center to sign in to" in window.file_warning.text()
+    assert opened == []
+
+    config.write_text(
+        "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\n"
+        "sso_region = eu-west-1\n"
+        "[sso-session other]\nsso_start_url = https://d-1234567890.awsapps.com/start\n"
+        "sso_region = us-east-1\n",
+        encoding="utf-8",
+    )
+    offered: list[list[str]] = []
+
+    def choose(labels: list[str]) -> int | None:
+        offered.append(labels)
+        return 1
+
+    monkeypatch.setattr(window.sso_actions, "choose_instance", choose)
+    window.action("sso_from_cli").trigger()
+    assert offered == [
+        [
+            "acme — https://acme.awsapps.com/start",
+            f"other — {START_URL}",
+        ]
+    ]
+    assert opened == [f"{START_URL}|other"]
