@@ -100,10 +100,16 @@ def _finish(writer: asyncio.StreamWriter) -> None:
 
 async def _relay(target_port: int, rtt: float, client_r, client_w) -> None:  # type: ignore[no-untyped-def]
     server_r, server_w = await asyncio.open_connection("127.0.0.1", target_port)
-    await asyncio.gather(
-        _pipe(client_r, server_w, rtt / 2, rtt),  # + the TCP handshake's round trip
-        _pipe(server_r, client_w, rtt / 2, 0.0),
-    )
+    try:
+        await asyncio.gather(
+            _pipe(client_r, server_w, rtt / 2, rtt),  # + the TCP handshake's round trip
+            _pipe(server_r, client_w, rtt / 2, 0.0),
+        )
+    except asyncio.CancelledError:
+        # Cancelled at shutdown while a client keeps its connection alive: end quietly
+        # (on Python 3.11 asyncio prints a traceback for a cancelled connection task).
+        server_w.close()
+        client_w.close()
 
 
 # --- the TLS-terminating, keep-alive HTTP proxy ---
@@ -156,8 +162,8 @@ async def _serve_http(upstream: tuple[str, int], reader, writer) -> None:  # typ
             up_w.close()
             writer.write(_message(status, answer_headers, answer, "keep-alive"))
             await writer.drain()
-    except (ConnectionError, OSError, ssl.SSLError):
-        pass
+    except (ConnectionError, OSError, ssl.SSLError, asyncio.CancelledError):
+        pass  # a cancel comes at shutdown, with the client's connection still alive
     finally:
         writer.close()
 

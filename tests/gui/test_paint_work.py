@@ -126,3 +126,19 @@ def test_switching_back_paints_the_remembered_list_before_asking_aws(
     qtbot.waitUntil(lambda: len(sent) >= 2, timeout=2_000)
     qtbot.wait(100)
     assert sent[1:] == ["Dev"]
+
+
+def test_a_long_arn_is_shortened_in_the_middle_not_cut_off(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    status = window.session_status
+    arn = "arn:aws:sts::222222222222:assumed-role/AVeryLongRoleNameIndeed/xacct-someone-long"
+    status.show_identity(arn, datetime.now(timezone.utc) + timedelta(minutes=30))
+    label = status.identity_label
+    label.setFixedWidth(label.fontMetrics().horizontalAdvance(arn) // 2)
+    shown = label.displayed_text()
+    assert label.text() == arn  # whole, for copying and screen readers
+    assert "…" in shown
+    assert shown.startswith("arn:aws:sts::222") and shown.endswith("long")
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert arn in label.toolTip()

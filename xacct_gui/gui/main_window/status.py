@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
-from xacct_gui.gui.widgets.plain_text import plain
+from xacct_gui.gui.widgets.eliding_label import ElidingLabel
+from xacct_gui.gui.widgets.plain_text import plain, plain_tooltip
 
 if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import SwitchResult
@@ -61,7 +62,8 @@ class SessionStatus(QObject):
         self._expiration: datetime | None = None
         self.count_label = plain(QLabel(status_bar))
         self.count_label.setObjectName("bucketCount")
-        self.identity_label = plain(QLabel(status_bar))
+        # A long ARN is shortened in the middle, never cut off at its session name.
+        self.identity_label = plain(ElidingLabel(status_bar))
         self.identity_label.setObjectName("identityLabel")
         self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Its width comes from the stretch, never from its text: a new ARN on every switch
@@ -118,7 +120,9 @@ class SessionStatus(QObject):
             self.identity_label.clear()
         else:
             self.identity_label.setText(arn)
-            self.identity_label.setToolTip("The assumed-role identity AWS sees")
+            self.identity_label.setToolTip(
+                plain_tooltip(f"{arn}\nThe assumed-role identity AWS sees")
+            )
         self.update_expiry()
 
     @property
