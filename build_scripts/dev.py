@@ -5,7 +5,7 @@
     python3 build_scripts/dev.py run [app args]    run the app against your real AWS settings
     python3 build_scripts/dev.py lint              ruff check, ruff format --check, mypy
     python3 build_scripts/dev.py test [pytest args] lint, then pytest
-    python3 build_scripts/dev.py build [--onefile] [--debug-console]
+    python3 build_scripts/dev.py build [--onefile] [--debug-console] [--team FILE]
                                                    double-click bundle for this OS + archive
     python3 build_scripts/dev.py bench [args]      benchmarks (build_scripts/bench/)
 
@@ -57,7 +57,7 @@ commands:
   lint                install with the "dev" extra, run ruff check, ruff format --check,
                       mypy (the app and the benchmarks)
   test [pytest args]  lint, then pytest (extra args go to pytest)
-  build [--onefile] [--debug-console] [--clean]
+  build [--onefile] [--debug-console] [--clean] [--team FILE]
                       install with the "build" and "demo" extras, build the PyInstaller
                       bundle for this OS into dist/, smoke-test it, print its size and
                       start-up time, write the archive (see docs/packaging.md)

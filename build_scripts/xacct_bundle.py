@@ -194,6 +194,12 @@ def read_app_meta() -> AppMeta:
     )
 
 
+def bundled_team_name() -> str:
+    """The file name the app looks for in its resources: one name, kept in the app."""
+    found = read_constants(PACKAGE_DIR / "core" / "sso" / "team.py", ("BUNDLED_TEAM_NAME",))
+    return str(found["BUNDLED_TEAM_NAME"])
+
+
 def required_services() -> tuple[str, ...]:
     """The botocore services the app calls: one list, kept in xacct_gui/selftest.py."""
     services = read_constants(PACKAGE_DIR / "selftest.py", ("REQUIRED_SERVICES",))
@@ -209,6 +215,10 @@ class Variant:
 
     onefile: bool = False
     console: bool = False
+    # A checked team file (stage_team_file) baked in as a data file: the app then starts
+    # on "Sign in to <org>" when it has no profiles. Same bundle path: it replaces the
+    # plain build, and the digest tells the two apart.
+    team: Path | None = None
 
     @property
     def suffix(self) -> str:
@@ -229,6 +239,7 @@ class Variant:
         return [
             *(["--onefile"] if self.onefile else []),
             *(["--debug-console"] if self.console else []),
+            *(["--team", str(self.team)] if self.team else []),
         ]
 
 
@@ -316,7 +327,20 @@ def source_digest(variant: Variant) -> str:
             continue
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    if variant.team is not None:
+        digest.update(b"team\0" + hashlib.sha256(variant.team.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def team_datas(team: str | None) -> list[tuple[str, str]]:
+    """The spec's data entry for a staged team file: at the top of the bundle's
+    resources (``sys._MEIPASS``), under the name the app looks for."""
+    if not team:
+        return []
+    path, name = Path(team), bundled_team_name()
+    if path.name != name:
+        raise SystemExit(f"xacct.spec: the team file must be staged as {name}")
+    return [(str(path), ".")]
 
 
 # --- used inside the spec (PyInstaller imported lazily) ------------------------------

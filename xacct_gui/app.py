@@ -190,10 +190,17 @@ class Launch:
         start_with = last if any(p.name == last for p in loaded.profiles) else first
         if start_with:
             window.switch_to(start_with)
-        if self.team_file is not None:
+        team_file = self.team_file
+        if team_file is None and not loaded.profiles:
+            from xacct_gui.core.sso.team import bundled_team_file
+
+            # An app built for one organisation starts on its sign-in, but only on a
+            # first run: once there are profiles, it opens on them like any other.
+            team_file = bundled_team_file()
+        if team_file is not None:
             from PySide6.QtCore import QTimer
 
-            team = str(self.team_file)
+            team = str(team_file)
             # Once the window is up: a bad file shows in its banner and changes nothing.
             QTimer.singleShot(0, window, lambda: window.sso_actions.open_team(team))
 

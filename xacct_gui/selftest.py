@@ -101,7 +101,21 @@ def app_info() -> Report:
         "python": platform.python_version(),
         "platform": f"{sys.platform}-{platform.machine()}",
         "executable": sys.executable,
+        "team": bundled_team(),
     }
+
+
+def bundled_team() -> str | None:
+    """The organisation of the team file baked in by ``dev.py build --team``, if any."""
+    from xacct_gui.core.sso.team import TeamFileError, bundled_team_file, read_team_file
+
+    path = bundled_team_file()
+    if path is None:
+        return None
+    try:
+        return read_team_file(path).instance.name
+    except TeamFileError as exc:
+        return f"unusable: {exc}"
 
 
 # --- botocore ---

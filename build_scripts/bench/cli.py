@@ -15,6 +15,9 @@ Sections (all by default):
              memory, and the longest GUI stall while a 100,000-bucket account loads
     startup  process start to the main window's first frame (unfrozen, and frozen when
              a bundle exists in dist/), and the longest GUI stall after it is shown
+    sso      IAM Identity Center with 1,000 accounts × 3 roles (the app's stand-in): time
+             from Sign in to the preview, the longest GUI stall while listing, re-planning
+             the preview, adding the 3,000 roles, and re-syncing
 
 ``switcher`` is a command of its own (switcher.py): the role switcher, its search and
 the Ctrl+K palette with many profiles, with its own table and target.
@@ -41,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from build_scripts.bench import network, switcher, table_huge, worlds
+from build_scripts.bench import network, sso_discovery, switcher, table_huge, worlds
 from build_scripts.bench.children import child_server
 from build_scripts.bench.harness import BenchError, Report, isolate_environment
 from build_scripts.bench.network_world import serve_network
@@ -49,7 +52,7 @@ from build_scripts.bench.startup import bench_startup
 from build_scripts.bench.switch import bench_switching
 from build_scripts.bench.table import bench_table_in_process
 
-SECTIONS = ("switch", "network", "table", "startup")
+SECTIONS = ("switch", "network", "table", "startup", "sso")
 TABLE_SIZES = (10_000, 100_000)
 MIN_SWITCHES = 30
 
@@ -97,6 +100,8 @@ def child_main(argv: list[str]) -> int | None:
         return worlds.serve_standin()
     if argv[:1] == [network.CHILD_FLAG] and len(argv) == 3:
         return serve_network(argv[1], argv[2])
+    if argv[:1] == [sso_discovery.CHILD_FLAG] and len(argv) == 2:
+        return sso_discovery.serve_idc(argv[1])
     if argv[:1] == [table_huge.CHILD_FLAG] and len(argv) == 4:
         return table_huge.huge_child(*argv[1:])
     return None
@@ -119,6 +124,8 @@ def run_sections(report: Report, sections: set[str], switches: int, quick: bool)
             bench_table_in_process(report, TABLE_SIZES)
             standin = stack.enter_context(child_server("--serve-standin"))
             table_huge.bench_table_huge(report, standin["endpoint_url"], 1 if quick else 3)
+        if "sso" in sections:
+            sso_discovery.run(report)
 
 
 def write_json(path: Path, report: Report) -> None:

@@ -193,3 +193,41 @@ def test_network_failure_is_one_sentence(
     dialog.sign_in_button.click()
     qtbot.waitUntil(lambda: dialog.page == "form" and bool(dialog.error), timeout=WAIT_MS)
     assert "Cannot reach Identity Center of Acme" in dialog.error
+
+
+def test_a_thousand_accounts_with_three_roles_each_are_all_previewed(
+    qtbot: QtBot,
+    idc: SsoStandIn,
+    make_dialog: Callable[..., SignInDialog],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading as _threading
+
+    from xacct_gui.core.sso import sync
+
+    idc.accounts.clear()
+    idc.accounts.update(make_accounts(1000, ("Admin", "ReadOnly", "Billing")))
+    planned_on_threads: list[str] = []
+    real_plan = sync.plan_sync
+
+    def plan(*args: object, **kwargs: object) -> sync.SyncPlan:
+        planned_on_threads.append(_threading.current_thread().name)
+        return real_plan(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "plan_sync", plan)
+    dialog = make_dialog()
+    shown: list[int] = []
+    dialog.progress.valueChanged.connect(shown.append)
+    dialog.sign_in_button.click()
+    qtbot.waitUntil(lambda: dialog.page == "preview", timeout=120_000)
+    assert len(dialog.roles) == 3000 and dialog.preview_list.count() == 3000
+    assert dialog.plan is not None and len(dialog.plan.added) == 3000
+    assert "3000 roles. 3000 to add" in dialog.summary_label.text()
+    assert len({dialog.preview_list.item(i).text() for i in range(3000)}) == 3000
+    # One progress update per account would repaint the bar 1,000 times on the GUI
+    # thread; the latest count is shown at most every PROGRESS_MS instead.
+    assert 0 < len(shown) < 200
+    # The first plan is made on the listing's thread, not the GUI thread.
+    assert planned_on_threads == ["sso-task"]
+    assert dialog.planned_on((), DEFAULT_RULES)
+    assert not dialog.planned_on((), ())  # other colour rules: plan again

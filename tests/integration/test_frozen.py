@@ -89,6 +89,7 @@ def test_self_test_reports_a_complete_bundle(frozen_exe: Path, tmp_path: Path) -
     assert report["problems"] == [f"keyring: {p}" for p in keyring_problems]
     assert report["stderr"] == []
     assert report["app"]["frozen"] is True
+    assert report["app"]["team"] is None  # a plain build bakes in no team file
     assert report["app"]["version"] == __version__
     assert report["qt"]["platform"] == "offscreen"
     assert report["qt"]["window_icon"] is True
@@ -110,6 +111,35 @@ def test_self_test_reports_a_complete_bundle(frozen_exe: Path, tmp_path: Path) -
         assert keyring["backend"].startswith("keyring.backends.")
     else:
         assert report["keyring"]["backend"] == "not installed"
+
+
+def test_the_frozen_app_finds_a_team_file_in_its_resources(
+    frozen_exe: Path, tmp_path: Path
+) -> None:
+    """Where `dev.py build --team` puts it (the spec's data file at the top of
+    sys._MEIPASS), placed by hand here so this session's one build serves."""
+    resources = frozen_exe.parent / "_internal"  # onedir: PyInstaller's contents folder
+    if not resources.is_dir():
+        resources = frozen_exe.parent.parent / "Frameworks"  # a macOS .app
+    baked = resources / xb.bundled_team_name()
+    team = {
+        "xacct_team": 1,
+        "organisation": "Acme",
+        "start_url": "https://acme.awsapps.com/start",
+        "region": "eu-west-1",
+    }
+    staged, _ = build.stage_team_file(_write_json(tmp_path / "team.json", team), tmp_path)
+    baked.write_bytes(staged.read_bytes())
+    try:
+        report = build.run_self_test(frozen_exe, tmp_path / "config", build.frozen_env())
+    finally:
+        baked.unlink()
+    assert report["app"]["team"] == "Acme"
+
+
+def _write_json(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
 
 
 def test_list_buckets_of_a_role_that_needs_an_external_id(

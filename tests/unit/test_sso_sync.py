@@ -136,3 +136,25 @@ def test_export_writes_the_cli_identity_center_profile_and_chains_from_it(
     }
     assert config["profile audit"]["source_profile"] == "shop"
     assert config["profile audit"]["external_id"] == "ext-123456"
+
+
+def test_a_resync_of_three_thousand_saved_roles_copies_none_and_stays_linear() -> None:
+    import time
+
+    roles = [
+        role(f"{100000000000 + i:012d}", f"team-{i}", r)
+        for i in range(1000)
+        for r in ("Admin", "ReadOnly", "Billing")
+    ]
+    first = plan_sync([], roles, ACME)
+    assert len(first.added) == 3000
+    started = time.perf_counter()
+    again = plan_sync(first.profiles, roles, ACME)
+    took = time.perf_counter() - started
+    # Unchanged profiles are kept as they are (no copy per profile per re-sync) ...
+    assert all(a is b for a, b in zip(again.profiles, first.profiles, strict=True))
+    assert len(again.updated) == 3000 and not again.added and not again.gone
+    # ... and a changed one is still updated.
+    marked = [first.profiles[0].replace(sso_gone=True), *first.profiles[1:]]
+    assert plan_sync(marked, roles, ACME).profiles[0].sso_gone is None
+    assert took < 1.0, f"re-sync of 3,000 roles took {took:.2f} s"

@@ -24,6 +24,7 @@ from typing import Any
 
 from .errors import ProfileError, ProfileFileError
 from .file_merge import merge_profiles
+from .json_text import dumps_with_list
 from .profiles import RoleProfile
 
 FILE_NAME = "profiles.json"
@@ -198,18 +199,17 @@ class ProfileStore:
         if not self._writable:
             raise ProfileFileError(self._why_read_only)
         profiles = self._merge_with_disk(profiles)
-        document: dict[str, Any] = {
-            "version": CURRENT_VERSION,
-            **self._top_level_extra,
-            "profiles": [p.to_dict() for p in profiles] + self._invalid_entries,
-        }
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        head: dict[str, Any] = {"version": CURRENT_VERSION, **self._top_level_extra}
+        head.pop("profiles", None)
+        entries = [p.to_dict() for p in profiles] + self._invalid_entries
+        # json.dumps({**head, "profiles": entries}, indent=2), without its slow encoder.
+        text = dumps_with_list(head, "profiles", entries, ensure_ascii=False) + "\n"
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
             # A lone surrogate ("\ud800" in the file) has no UTF-8 form: keep it escaped,
             # as the file had it, instead of failing every save.
-            text = json.dumps(document, indent=2) + "\n"
+            text = dumps_with_list(head, "profiles", entries, ensure_ascii=True) + "\n"
         try:
             write_atomically(self.path, text)
         except OSError as exc:

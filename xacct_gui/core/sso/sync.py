@@ -65,7 +65,9 @@ def plan_sync(
         if profile.sso_start_url != instance.start_url:
             profiles.append(profile)
         elif key in found:
-            profiles.append(profile.replace(sso_gone=None, sso_region=instance.region))
+            if profile.sso_gone is not None or profile.sso_region != instance.region:
+                profile = profile.replace(sso_gone=None, sso_region=instance.region)
+            profiles.append(profile)  # unchanged ones as they are: a re-sync stays linear
             updated.append(profile.name)
         else:
             if not profile.sso_gone:
@@ -74,9 +76,10 @@ def plan_sync(
     new_roles = [r for key, r in found.items() if key not in mine]
     # Every saved name is taken, but no saved pair is "the same role": a profile with the
     # same account and role and another source (a CLI profile) stays a separate profile.
-    taken = [p.replace(role_name="") for p in existing]
+    taken = [p.name for p in existing]
     added: list[str] = []
-    for proposal in propose_profiles(new_roles, template=template, rules=rules, existing=taken):
+    proposals = propose_profiles(new_roles, template=template, rules=rules, taken_names=taken)
+    for proposal in proposals:
         profile = RoleProfile(
             name=proposal.name,
             account_id=proposal.account_id,

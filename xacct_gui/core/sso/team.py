@@ -25,6 +25,7 @@ one message per problem and is not used at all.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,8 @@ from .proposals import DEFAULT_TEMPLATE, check_template
 from .start_url import make_instance
 
 TEAM_VERSION = 1
+# The name `dev.py build --team FILE` gives the checked team file inside the bundle.
+BUNDLED_TEAM_NAME = "xacct-team.json"
 MAX_BYTES = 1_000_000
 _TOP_KEYS = frozenset(
     {"xacct_team", "organisation", "start_url", "region", "name_template", "color_rules", "roles"}
@@ -209,3 +212,18 @@ def add_team_roles(
         taken.add(role.profile.name.casefold())
         added.append(role.profile.name)
     return result, added
+
+
+def bundled_team_file(resource_dir: Path | None = None) -> Path | None:
+    """The team file baked into this frozen app by ``dev.py build --team``, if any.
+
+    PyInstaller unpacks data files into ``sys._MEIPASS`` (the ``_internal`` folder of a
+    onedir build, the temporary folder of a onefile one, the frameworks folder of a
+    macOS app), so one lookup serves every variant. A run from source has none."""
+    if resource_dir is None:
+        if not getattr(sys, "frozen", False):
+            return None
+        meipass = getattr(sys, "_MEIPASS", None)
+        resource_dir = Path(meipass) if meipass else Path(sys.executable).resolve().parent
+    candidate = resource_dir / BUNDLED_TEAM_NAME
+    return candidate if candidate.is_file() else None

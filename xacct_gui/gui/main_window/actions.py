@@ -105,6 +105,12 @@ ENTRIES: tuple[ActionSpec | SubmenuSpec, ...] = (
         "you may use becomes a role profile (run it again to re-sync)",
     ),
     ActionSpec(
+        "sso_from_cli", "Sign in to an Identity Center from the AWS &CLI config…",
+        "sso_actions.sign_in_from_cli_config", "profiles",
+        tooltip="The [sso-session] sections of your AWS config (aws configure sso), "
+        "offered for sign-in; the CLI's own stored tokens are not read",
+    ),
+    ActionSpec(
         "sso_sign_out", "Sign ou&t of IAM Identity Center", "sso_actions.sign_out", "profiles",
         needs="selection",
     ),

@@ -163,13 +163,12 @@ class SsoActions(QObject):
 
         if dialog.instance is None or dialog.plan is None:
             return
-        plan = plan_sync(
-            self._book.profiles,
-            dialog.roles,
-            dialog.instance,
-            template=dialog.template_used,
-            rules=self._rules(),
-        )
+        current, rules = self._book.profiles, self._rules()
+        plan = dialog.plan
+        if not dialog.planned_on(current, rules):  # changed meanwhile: merge into what is now
+            plan = plan_sync(
+                current, dialog.roles, dialog.instance, template=dialog.template_used, rules=rules
+            )
         self._state.set(SSO_TEMPLATE, dialog.template_used)
         self.banner.hide()
         profiles, added = list(plan.profiles), list(plan.added)
@@ -187,6 +186,43 @@ class SsoActions(QObject):
             8000,
         )
         self.show_session(dialog.instance.start_url, dialog.instance.region)
+
+    # --- the AWS CLI's Identity Centers ---
+
+    @Slot()
+    def sign_in_from_cli_config(self) -> None:
+        """Offer the ``sso-session`` sections of the AWS config as organisations to sign
+        in to (only their URL and region: the CLI's plaintext tokens are not read)."""
+        from xacct_gui.core.errors import ImportSourceError
+        from xacct_gui.core.importers import default_aws_config_path
+        from xacct_gui.core.importers.common import read_text_file
+        from xacct_gui.core.sso.cli_config import cli_sso_instances
+
+        path = self._profile_actions.aws_config_path or default_aws_config_path()
+        try:
+            found = cli_sso_instances(read_text_file(path, what="AWS config file"))
+        except ImportSourceError as exc:
+            self.team_problem.emit(str(exc))
+            return
+        if not found.instances:
+            why = " ".join(found.problems) or "It has no [sso-session] section."
+            self.team_problem.emit(f"No IAM Identity Center to sign in to in {path}. {why}")
+            return
+        chosen = self.choose_instance([f"{i.org} — {i.start_url}" for i in found.instances])
+        if chosen is not None:
+            instance = found.instances[chosen]
+            self.sign_in(instance.start_url, instance.region, instance.name)
+
+    def choose_instance(self, labels: list[str]) -> int | None:
+        """Which one to sign in to (the only one without asking); tests replace this."""
+        if len(labels) == 1:
+            return 0
+        from PySide6.QtWidgets import QInputDialog
+
+        label, ok = QInputDialog.getItem(
+            self._parent, "Sign in", "Identity Center from your AWS config:", labels, 0, False
+        )
+        return labels.index(label) if ok and label in labels else None
 
     # --- team files ---
 

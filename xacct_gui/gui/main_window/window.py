@@ -44,6 +44,7 @@ from xacct_gui.gui.main_window.role_jobs import RoleJobs
 from xacct_gui.gui.main_window.sso_actions import SsoActions
 from xacct_gui.gui.main_window.status import SessionStatus
 from xacct_gui.gui.main_window.switching import SwitchFlow, SwitchView
+from xacct_gui.gui.main_window.team_drop import TeamFileDrop
 from xacct_gui.gui.quick_switch import QuickSwitchPalette, RecentShortcuts
 from xacct_gui.gui.role_switcher import NO_PROFILES_PLACEHOLDER, RoleBanner, RoleSwitcher
 from xacct_gui.gui.tray import RoleTray
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
 
         self.first_run.chosen.connect(self._on_first_run_choice)
         self.sso_actions.team_problem.connect(self.file_warning.show_message)
+        self.team_drop = TeamFileDrop(self, self.sso_actions.open_team)
         self.quick_switch.chosen.connect(self.switch_to)
         self.recent_shortcuts.chosen.connect(self.switch_to)
         self.tray.chosen.connect(self.switch_to)
