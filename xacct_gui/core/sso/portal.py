@@ -12,10 +12,10 @@ progress through a callback; roles of several accounts are listed in parallel
 from __future__ import annotations
 
 import logging
+import queue
 import random
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -255,23 +255,45 @@ def discover_roles(
         names = list_account_roles(portal, access_token, account.account_id, **common)
         return [DiscoveredRole(account.account_id, account.name, account.email, n) for n in names]
 
+    # Daemon threads, not a ThreadPoolExecutor: the executor's threads are joined when
+    # the interpreter exits, so one call hanging on the network kept the app alive
+    # after its window closed. On a failure or cancel the loop returns at once; the
+    # threads stop at their next call or sleep and end on their own.
+    todo: queue.SimpleQueue[Account] = queue.SimpleQueue()
+    for account in accounts:
+        todo.put(account)
+    answers: queue.SimpleQueue[list[DiscoveredRole] | BaseException] = queue.SimpleQueue()
+
+    def work() -> None:
+        while not stop.is_set():
+            try:
+                account = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                answers.put(roles_of(account))
+            except BaseException as exc:  # handed to the loop, which raises it
+                answers.put(exc)
+                return
+
+    for index in range(min(max(1, workers), len(accounts))):
+        threading.Thread(target=work, name=f"sso-discovery-{index}", daemon=True).start()
     done = 0
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        pending: set[Future[list[DiscoveredRole]]] = {pool.submit(roles_of, a) for a in accounts}
-        try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                if cancel is not None and cancel.is_set():
-                    raise cancelled()
-                for future in finished:
-                    found.extend(future.result())
-                    done += 1
-                    report(done)
-        except BaseException:
-            stop.set()  # the other workers stop at their next call or sleep
-            for future in pending:
-                future.cancel()
-            raise
+    try:
+        while done < len(accounts):
+            if cancel is not None and cancel.is_set():
+                raise cancelled()
+            try:
+                answer = answers.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if isinstance(answer, BaseException):
+                raise answer
+            found.extend(answer)
+            done += 1
+            report(done)
+    finally:
+        stop.set()  # the other workers stop at their next call or sleep
     if cancel is not None and cancel.is_set():  # cancelled as the last answers came in
         raise cancelled()
     log.info("discovered %d roles in %d accounts with %d calls", len(found), done, stats.calls)
