@@ -24,7 +24,7 @@ class HangingPortal:
         accounts = [{"accountId": f"{n:012d}", "accountName": f"Account {n}"} for n in (1, 2)]
         return {"accountList": accounts}
 
-    def list_account_roles(self, *, accountId: str, **_: Any) -> dict[str, Any]:  # noqa: N803
+    def list_account_roles(self, *, accountId: str, **_: Any) -> dict[str, Any]:
         if accountId.endswith("2"):
             NEVER.wait()  # a dropped VPN: no answer, ever
         return {"roleList": [{"roleName": "Admin"}]}
