@@ -108,6 +108,8 @@ def test_first_run_offers_three_choices(
 ) -> None:
     panel = window.first_run
     assert panel.isVisible()
+    # No role, no buckets to filter: the choices take the table's room.
+    assert not window.bucket_panel.isVisible()
     assert [b.text() for b in panel.buttons.values()] == [
         "Sign in with IAM Identity Center",
         "Use an access key",
@@ -149,6 +151,7 @@ def test_sign_in_to_buckets_then_expiry_banner_then_sign_out(
     name = f"shop-dev / {dev.role_name}"
     assert window.book.names == [name]
     assert not window.first_run.isVisible()
+    assert window.bucket_panel.isVisible()
     saved = ProfileStore(tmp_path).load().profiles
     assert saved[0].sso_start_url == START_URL and saved[0].color == "green"
     qtbot.waitUntil(

@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         self.error_banner = MessageBanner("errorBanner", "error", central)
         layout.addWidget(self.error_banner)
         self.first_run = FirstRunPanel(central)
-        layout.addWidget(self.first_run)
+        layout.addWidget(self.first_run, 1)
         self.bucket_panel = BucketPanel(
             central, active_profile=lambda: self.switching.active, prompts=self.prompts
         )
@@ -366,7 +366,11 @@ class MainWindow(QMainWindow):
         for act in self.menu_actions.needing("profiles"):
             act.setEnabled(bool(self.book.profiles))
         # Not while the demo is starting: its profiles are on their way.
-        self.first_run.setVisible(not self.book.profiles and not self._demo_starting)
+        first_run = not self.book.profiles and not self._demo_starting
+        self.first_run.setVisible(first_run)
+        # With no role there are no buckets to filter: the choices get the room (at 2x
+        # they were squeezed between the banner and an empty table, their text clipped).
+        self.bucket_panel.setVisible(not first_run)
 
     @Slot(str)
     def _on_first_run_choice(self, choice: str) -> None:
