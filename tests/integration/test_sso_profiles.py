@@ -29,6 +29,7 @@ from xacct_gui.app import Launch
 from xacct_gui.core.profiles import resolve_chain
 from xacct_gui.core.store import ProfileStore
 from xacct_gui.demo import DemoEnvironment
+from xacct_gui.demo.approval import minter as demo_minter
 from xacct_gui.demo.plan import SOURCE_ACCOUNT
 
 START_URL = "https://d-1234567890.awsapps.com/start"
@@ -44,31 +45,23 @@ def demo_profile(demo_env: DemoEnvironment, name: str) -> Any:
 
 def minter(demo_env: DemoEnvironment) -> Any:
     """(account, role) -> portal-shaped credentials, from moto's STS as the demo user."""
-    session = botocore.session.Session(profile=demo_env.source_profile)
-    session.set_config_variable("config_file", demo_env.config_file)
-    session.set_config_variable("credentials_file", demo_env.credentials_file)
-    sts = session.create_client("sts", region_name="us-east-1", endpoint_url=demo_env.endpoint_url)
+    assume = demo_minter(demo_env, session_name="sso-user")
 
     def mint(account_id: str, role_name: str) -> dict[str, Any]:
-        if account_id == SOURCE_ACCOUNT:
-            # moto does not authenticate GetSessionToken's credentials, so the hub role
-            # hands out the demo user's own keys (the "session token" moto then ignores).
-            frozen = session.get_credentials().get_frozen_credentials()
-            creds = {
-                "AccessKeyId": frozen.access_key,
-                "SecretAccessKey": frozen.secret_key,
-                "SessionToken": "",
-                "Expiration": datetime.now(timezone.utc) + timedelta(hours=1),
-            }
-        else:
-            creds = sts.assume_role(
-                RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="sso-user"
-            )["Credentials"]
+        if account_id != SOURCE_ACCOUNT:
+            return assume(account_id, role_name)
+        # moto does not authenticate GetSessionToken's credentials, so the hub role
+        # hands out the demo user's own keys (the "session token" moto then ignores).
+        session = botocore.session.Session(profile=demo_env.source_profile)
+        session.set_config_variable("config_file", demo_env.config_file)
+        session.set_config_variable("credentials_file", demo_env.credentials_file)
+        frozen = session.get_credentials().get_frozen_credentials()
+        expiration = datetime.now(timezone.utc) + timedelta(hours=1)
         return {
-            "accessKeyId": creds["AccessKeyId"],
-            "secretAccessKey": creds["SecretAccessKey"],
-            "sessionToken": creds["SessionToken"],
-            "expiration": int(creds["Expiration"].timestamp() * 1000),
+            "accessKeyId": frozen.access_key,
+            "secretAccessKey": frozen.secret_key,
+            "sessionToken": "",
+            "expiration": int(expiration.timestamp() * 1000),
         }
 
     return mint

@@ -100,8 +100,9 @@ class DemoIdentityCenter(SsoStandIn):
         )
 
 
-def _minter(env: DemoEnvironment) -> Any:
-    """(account, role) -> portal credentials: an AssumeRole by the demo user on the emulator."""
+def minter(env: DemoEnvironment, session_name: str = "demo-sso") -> Any:
+    """(account, role) -> portal credentials: an AssumeRole by the demo user on the emulator
+    (also what the tests' Identity Center stand-in hands out)."""
     import botocore.session
 
     session = botocore.session.Session(profile=env.source_profile)
@@ -111,7 +112,7 @@ def _minter(env: DemoEnvironment) -> Any:
 
     def mint(account_id: str, role_name: str) -> dict[str, Any]:
         creds = sts.assume_role(
-            RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName="demo-sso"
+            RoleArn=f"arn:aws:iam::{account_id}:role/{role_name}", RoleSessionName=session_name
         )["Credentials"]
         return {
             "accessKeyId": creds["AccessKeyId"],
@@ -134,7 +135,7 @@ def start_identity_center(env: DemoEnvironment) -> DemoIdentityCenter:
         for p in env.profiles
     }
     center = DemoIdentityCenter(
-        accounts=accounts, region=DEMO_SSO_REGION, mint_credentials=_minter(env)
+        accounts=accounts, region=DEMO_SSO_REGION, mint_credentials=minter(env)
     )
     center.__enter__()
     return center
