@@ -1,5 +1,5 @@
 """Section ``table``, in this process: 10,000 and 100,000 buckets through the window's own
-model, proxy and view; load, sort by each column (as a header click does), type a name
+model and view; load, sort by each column (as a header click does), type a name
 prefix key by key, and apply looked-up regions (regions.py)."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def no_service() -> AwsService:
 
 
 def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
-    """Load, sort and filter through the window's own model, proxy and view."""
+    """Load, sort and filter through the window's own model and view."""
     section = SECTION
     app = qt_app()
     probe_ms = plain_table_probe_ms()
@@ -56,7 +56,6 @@ def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
             raise BenchError("the window lacks bucketTable or bucketFilter")
         settle(app)
         model = window.bucket_model
-        proxy = window.bucket_proxy
         for size in sizes:
             label = f"{size // 1000}k"
             print(f"[table] {size:,} buckets", flush=True)
@@ -74,8 +73,8 @@ def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
             model.set_buckets(prepared)  # sorted by name on the way in, as the view asks
             app.processEvents()
             load = time.perf_counter() - started
-            if proxy.rowCount() != size:
-                raise BenchError(f"the view shows {proxy.rowCount()} of {size} rows")
+            if model.rowCount() != size:
+                raise BenchError(f"the view shows {model.rowCount()} of {size} rows")
 
             sorts: dict[int, float] = {}
             for column, order in SORTS:
@@ -93,8 +92,8 @@ def bench_table_in_process(report: Report, sizes: Sequence[int]) -> None:
                 QTest.keyClicks(edit, char)
                 app.processEvents()
                 keystrokes.append(time.perf_counter() - started)
-            if edit.text() != needle or proxy.rowCount() < 1:
-                raise BenchError(f"typing {needle!r} left {proxy.rowCount()} rows")
+            if edit.text() != needle or model.rowCount() < 1:
+                raise BenchError(f"typing {needle!r} left {model.rowCount()} rows")
             clear_started = time.perf_counter()
             edit.clear()
             app.processEvents()

@@ -65,8 +65,8 @@ def by_name(profiles: tuple[RoleProfile, ...], name: str) -> RoleProfile:
 
 
 def shown_names(win: MainWindow) -> list[str]:
-    proxy = win.bucket_proxy
-    return [str(proxy.index(row, COL_NAME).data()) for row in range(proxy.rowCount())]
+    model = win.bucket_model
+    return [str(model.index(row, COL_NAME).data()) for row in range(model.rowCount())]
 
 
 def switch_and_wait(qtbot: QtBot, win: MainWindow, name: str, timeout: int = WAIT_MS) -> None:

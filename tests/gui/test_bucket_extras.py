@@ -102,7 +102,7 @@ def test_copy_arn_and_export_filtered_view_as_csv(
     edit = window.findChild(QLineEdit, "bucketFilter")
     assert edit is not None
     qtbot.keyClicks(edit, "billing")
-    visible = window.bucket_proxy.rowCount()
+    visible = window.bucket_model.rowCount()
     assert 0 < visible < window.bucket_model.total_count()
     target = tmp_path / "out" / "prod.csv"
     monkeypatch.setattr(window.prompts, "choose_csv_path", lambda default: str(target))

@@ -1,4 +1,4 @@
-"""The bucket table model and its filter proxy, driven directly and through a QTableView."""
+"""The bucket table model (it sorts and filters itself), directly and through a QTableView."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from xacct_gui.gui.bucket_model import (
     COL_CREATED,
     COL_NAME,
     COL_REGION,
-    BucketFilterProxy,
     BucketTableModel,
     SortRole,
 )
@@ -66,17 +65,10 @@ def model() -> BucketTableModel:
 
 
 @pytest.fixture
-def proxy(model: BucketTableModel) -> BucketFilterProxy:
-    proxy = BucketFilterProxy()
-    proxy.setSourceModel(model)
-    return proxy
-
-
-@pytest.fixture
-def view(qtbot: QtBot, proxy: BucketFilterProxy) -> QTableView:
+def view(qtbot: QtBot, model: BucketTableModel) -> QTableView:
     view = QTableView()
     qtbot.addWidget(view)
-    view.setModel(proxy)
+    view.setModel(model)
     view.setSortingEnabled(True)
     view.resize(640, 360)
     view.show()
@@ -265,7 +257,7 @@ def test_persistent_index_follows_its_bucket(model: BucketTableModel) -> None:
     assert model.bucket_at(held.row()).name == "utc-late"
 
 
-def test_sorting_100k_buckets(model: BucketTableModel, proxy: BucketFilterProxy) -> None:
+def test_sorting_100k_buckets(model: BucketTableModel) -> None:
     rng = random.Random(7)
     zones = [timezone(timedelta(hours=h)) for h in range(-8, 10)]
     start = at("2015-01-01T00:00:00+00:00")
@@ -279,61 +271,51 @@ def test_sorting_100k_buckets(model: BucketTableModel, proxy: BucketFilterProxy)
     ]
     model.set_buckets(buckets)
 
-    proxy.sort(COL_CREATED, DESC)
+    model.sort(COL_CREATED, DESC)
     assert [b.created for b in model.buckets()] == sorted(
         (b.created for b in buckets), reverse=True
     )
-    assert proxy.rowCount() == 100_000
-    assert proxy.bucket_at(0) == model.bucket_at(0)
+    assert model.rowCount() == 100_000
+    assert model.bucket_at(0).created == max(b.created for b in buckets)
 
-    proxy.sort(COL_NAME, ASC)
+    model.sort(COL_NAME, ASC)
     assert [b.name for b in model.buckets()] == sorted((b.name for b in buckets), key=str.casefold)
 
 
-# -- the proxy -----------------------------------------------------------------------
+# -- the name filter -------------------------------------------------------------------
 
 
-def test_filter_narrows_case_insensitively_and_clearing_restores(
-    model: BucketTableModel, proxy: BucketFilterProxy
-) -> None:
+def test_filter_narrows_case_insensitively_and_clearing_restores(model: BucketTableModel) -> None:
     model.set_buckets(named("prod-Logs", "dev-logs", "LOGS-archive", "images", "strasse-data"))
-    proxy.set_name_filter("LoGs")
-    assert names(proxy) == ["prod-Logs", "dev-logs", "LOGS-archive"]
-    proxy.set_name_filter("  logs ")  # pasted with spaces
-    assert proxy.rowCount() == 3
-    proxy.set_name_filter("Straße")  # casefold, not lower(): ß matches ss
-    assert names(proxy) == ["strasse-data"]
-    proxy.set_name_filter("nothing-like-this")
-    assert proxy.rowCount() == 0
-    proxy.set_name_filter("")
-    assert proxy.rowCount() == 5
+    model.set_name_filter("LoGs")
+    assert names(model) == ["prod-Logs", "dev-logs", "LOGS-archive"]
+    model.set_name_filter("  logs ")  # pasted with spaces
+    assert model.rowCount() == 3
+    model.set_name_filter("Straße")  # casefold, not lower(): ß matches ss
+    assert names(model) == ["strasse-data"]
+    model.set_name_filter("nothing-like-this")
+    assert model.rowCount() == 0
+    model.set_name_filter("")
+    assert model.rowCount() == 5
     assert model.rowCount() == 5
 
 
-def test_filter_applies_to_new_buckets(model: BucketTableModel, proxy: BucketFilterProxy) -> None:
-    proxy.set_name_filter("web")
+def test_filter_applies_to_new_buckets(model: BucketTableModel) -> None:
+    model.set_name_filter("web")
     model.set_buckets(named("web-1", "db-1", "WEB-2"))
-    assert names(proxy) == ["web-1", "WEB-2"]
-    assert proxy.name_filter() == "web"
+    assert names(model) == ["web-1", "WEB-2"]
+    assert model.name_filter() == "web"
 
 
-def test_sort_through_proxy_keeps_filter(model: BucketTableModel, proxy: BucketFilterProxy) -> None:
+def test_sorting_keeps_the_filter(model: BucketTableModel) -> None:
     model.set_buckets(TIME_SAMPLE)
-    proxy.set_name_filter("-")
-    proxy.sort(COL_CREATED, ASC)
-    assert names(proxy) == ["old-one", "tokyo-morning", "utc-late", "a-same-minute", "ny-evening"]
-    proxy.set_name_filter("-M")
-    proxy.sort(COL_CREATED, DESC)
-    assert names(proxy) == ["a-same-minute", "tokyo-morning"]
-    assert proxy.bucket_at(1).name == "tokyo-morning"
-    assert proxy.sortColumn() == -1  # the proxy never reorders on its own
-
-
-def test_proxy_needs_a_bucket_model() -> None:
-    from PySide6.QtCore import QStringListModel
-
-    with pytest.raises(TypeError):
-        BucketFilterProxy().setSourceModel(QStringListModel(["a"]))
+    model.set_name_filter("-")
+    model.sort(COL_CREATED, ASC)
+    assert names(model) == ["old-one", "tokyo-morning", "utc-late", "a-same-minute", "ny-evening"]
+    model.set_name_filter("-M")
+    model.sort(COL_CREATED, DESC)
+    assert names(model) == ["a-same-minute", "tokyo-morning"]
+    assert model.bucket_at(1).name == "tokyo-morning"
 
 
 # -- through a real QTableView -------------------------------------------------------
@@ -387,29 +369,29 @@ def test_selection_follows_its_bucket_across_a_sort(
 # -- Qt's own model checker ----------------------------------------------------------
 
 
-def test_model_tester_runs_clean(model: BucketTableModel, proxy: BucketFilterProxy) -> None:
+def test_model_tester_runs_clean(model: BucketTableModel) -> None:
     # Fatal mode aborts the run on the first broken model invariant.
     fatal = QAbstractItemModelTester.FailureReportingMode.Fatal
-    testers = [QAbstractItemModelTester(m, fatal) for m in (model, proxy)]
+    tester = QAbstractItemModelTester(model, fatal)
 
     model.set_buckets(TIME_SAMPLE)
-    held = QPersistentModelIndex(proxy.index(2, COL_CREATED))
-    held_name = proxy.index(2, COL_NAME).data()
+    held = QPersistentModelIndex(model.index(2, COL_CREATED))
+    held_name = model.index(2, COL_NAME).data()
     for col in (COL_NAME, COL_CREATED, COL_REGION):
         for order in (ASC, DESC):
-            proxy.sort(col, order)
-    proxy.set_name_filter("E")
+            model.sort(col, order)
+    model.set_name_filter("E")
     model.sort(COL_REGION, DESC)
-    proxy.sort(COL_CREATED, ASC)
-    proxy.set_name_filter("")
-    assert proxy.index(held.row(), COL_NAME).data() == held_name
+    model.sort(COL_CREATED, ASC)
+    model.set_name_filter("")
+    assert model.index(held.row(), COL_NAME).data() == held_name
 
     model.set_buckets(named("only"))
     assert not held.isValid()  # a reset drops every persistent index
     model.clear()
     model.set_buckets(TIME_SAMPLE)
-    assert names(proxy) == OLDEST_FIRST
-    assert [t.model() for t in testers] == [model, proxy]
+    assert names(model) == OLDEST_FIRST
+    assert tester.model() is model
 
 
 # -- kept sort orders and keys computed on the worker ---------------------------------

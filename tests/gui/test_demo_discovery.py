@@ -65,4 +65,4 @@ def test_discover_in_the_demo_finds_the_organisation_and_its_roles_work(
     discovered = next(p for p in window.profiles if p.account_id == payments)
     assert discovered.color == "red"  # the colour rules of discovery
     switch_and_wait(qtbot, window, discovered.name)
-    assert window.bucket_proxy.rowCount() == dict(ORGANISATION_MEMBERS)["Payments Prod"]
+    assert window.bucket_model.rowCount() == dict(ORGANISATION_MEMBERS)["Payments Prod"]

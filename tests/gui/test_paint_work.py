@@ -91,12 +91,12 @@ def test_cells_paint_what_data_returns(qtbot: QtBot, window: MainWindow, column:
     panel.table.sortByColumn(COL_CREATED, Qt.SortOrder.AscendingOrder)
     delegate = QStyledItemDelegate()
     for row in (0, 7, 39):
-        index = window.bucket_proxy.index(row, column)
+        index = window.bucket_model.index(row, column)
         option = QStyleOptionViewItem()
         delegate.initStyleOption(option, index)  # what painting reads, via multiData
         assert option.text == (index.data(Qt.ItemDataRole.DisplayRole) or "")
         assert option.displayAlignment & Qt.AlignmentFlag.AlignLeft
-    tip = window.bucket_proxy.index(0, COL_CREATED).data(Qt.ItemDataRole.ToolTipRole)
+    tip = window.bucket_model.index(0, COL_CREATED).data(Qt.ItemDataRole.ToolTipRole)
     assert tip == (NOW - timedelta(days=39)).astimezone().isoformat()
 
 

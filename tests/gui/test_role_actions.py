@@ -123,7 +123,7 @@ def test_discover_denied_and_allowed(
     bucket_account = organisation.members["Payments Prod"][0]
     discovered = next(p for p in window.profiles if p.account_id == bucket_account)
     switch_and_wait(qtbot, window, discovered.name)
-    assert window.bucket_proxy.rowCount() > 0  # the discovered role really works
+    assert window.bucket_model.rowCount() > 0  # the discovered role really works
 
 
 def test_open_bucket_in_console_lands_on_the_bucket_page(

@@ -1,9 +1,11 @@
-"""The bucket table: a flat model of one account's S3 buckets and the proxy the view shows.
+"""The bucket table: a flat model of one account's S3 buckets, shown by the view directly.
 
-Sorting lives in the source model, not in ``QSortFilterProxyModel.lessThan``: a Python
-``lessThan`` runs about n·log2(n) times (~1.7 million calls for 100,000 rows), while one
-``sorted()`` over keys computed once per row takes tens of milliseconds. The proxy only
-filters and forwards sort requests to the model, so a header click still sorts.
+The model sorts and filters itself, so there is no ``QSortFilterProxyModel`` in front of
+it: a Python ``lessThan`` would run about n·log2(n) times (~1.7 million calls for 100,000
+rows) where one ``sorted()`` over keys computed once per row takes tens of milliseconds,
+and a proxy that only forwarded cost a second Python call per painted cell (about a sixth
+of the table's repaint, build_scripts/bench/probe.py). A header click calls
+:meth:`BucketTableModel.sort` through ``QTableView.sortByColumn``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from PySide6.QtCore import (
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 
@@ -50,7 +51,6 @@ __all__ = [
     "REGION_FAILED_TIP",
     "REGION_PENDING",
     "REGION_PENDING_TIP",
-    "BucketFilterProxy",
     "BucketTableModel",
     "SortKey",
     "SortRole",
@@ -331,46 +331,3 @@ class BucketTableModel(QAbstractTableModel):
             row = row_of[old_shown[index.row()]] if 0 <= index.row() < len(old_shown) else -1
             remapped.append(self.index(row, index.column()) if row >= 0 else QModelIndex())
         return remapped
-
-
-class BucketFilterProxy(QSortFilterProxyModel):
-    """What the view shows: forwards sorting and the name filter to the source model.
-
-    Both are done by the source in one pass each; the proxy neither sorts (its own sort
-    column stays -1) nor filters per row in Python, so it maps rows in C++ only.
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._buckets: BucketTableModel | None = None
-
-    def setSourceModel(self, source_model: QAbstractItemModel) -> None:
-        if not isinstance(source_model, BucketTableModel):
-            raise TypeError("BucketFilterProxy needs a BucketTableModel as its source")
-        self._buckets = source_model  # set first: the base class may filter right away
-        super().setSourceModel(source_model)
-
-    def name_filter(self) -> str:
-        return self._buckets.name_filter() if self._buckets is not None else ""
-
-    def set_name_filter(self, text: str) -> None:
-        """Keep rows whose name contains ``text`` (case-insensitive); "" shows all."""
-        if self._buckets is not None:
-            self._buckets.set_name_filter(text)
-
-    def bucket_at(self, row: int) -> Bucket:
-        """The bucket shown at proxy ``row``."""
-        if self._buckets is None or not 0 <= row < self.rowCount():
-            raise IndexError(f"no bucket at row {row}")
-        return self._buckets.bucket_at(self.mapToSource(self.index(row, COL_NAME)).row())
-
-    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan: RoleData) -> None:
-        # QSortFilterProxyModel does not forward multiData: its default asks data() per
-        # role, each a proxy call plus a source call into Python.
-        if self._buckets is not None:
-            self._buckets.multiData(self.mapToSource(index), roleDataSpan)
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # QTableView's header and sortByColumn() land here; the source sorts in one pass.
-        if self._buckets is not None:
-            self._buckets.sort(column, order)

@@ -36,7 +36,6 @@ from xacct_gui.gui.bucket_model import (
     COL_CREATED,
     COL_NAME,
     COL_REGION,
-    BucketFilterProxy,
     BucketTableModel,
 )
 from xacct_gui.gui.main_window.prompts import Prompts
@@ -111,12 +110,10 @@ class BucketPanel(QWidget):
         self.filter.installEventFilter(self)
         layout.addWidget(self.filter)
 
-        self.model = BucketTableModel(self)
-        self.proxy = BucketFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
+        self.model = BucketTableModel(self)  # sorts and filters itself: no proxy
         self.table = QTableView(self)
         self.table.setObjectName("bucketTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -175,9 +172,9 @@ class BucketPanel(QWidget):
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         first = None
-        for row in range(self.proxy.rowCount()):
-            if self.proxy.bucket_at(row).name in names:
-                index = self.proxy.index(row, COL_NAME)
+        for row in range(self.model.rowCount()):
+            if self.model.bucket_at(row).name in names:
+                index = self.model.index(row, COL_NAME)
                 selection.select(index, flags)
                 if first is None:
                     first = index
@@ -205,7 +202,7 @@ class BucketPanel(QWidget):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         if not rows and self.table.currentIndex().isValid():
             rows = [self.table.currentIndex().row()]
-        return [self.proxy.bucket_at(row).name for row in rows]
+        return [self.model.bucket_at(row).name for row in rows]
 
     def set_context_actions(self, actions: Sequence[QAction | None]) -> None:
         """The table's context menu; None is a separator."""
@@ -242,7 +239,7 @@ class BucketPanel(QWidget):
         path = self._prompts.choose_csv_path(f"{active.name if active else 'buckets'}-buckets.csv")
         if path is None:
             return
-        rows = [self.proxy.bucket_at(row) for row in range(self.proxy.rowCount())]
+        rows = [self.model.bucket_at(row) for row in range(self.model.rowCount())]
         try:
             write_atomically(Path(path), buckets_csv(rows))
         except OSError as exc:
@@ -264,11 +261,11 @@ class BucketPanel(QWidget):
         if not self._showing:
             self.count_changed.emit("")
             return
-        self.count_changed.emit(count_text(self.model.total_count(), self.proxy.rowCount()))
+        self.count_changed.emit(count_text(self.model.total_count(), self.model.rowCount()))
 
     @Slot(str)
     def _on_filter_changed(self, text: str) -> None:
-        self.proxy.set_name_filter(text)
+        self.model.set_name_filter(text)
         self._report_count()
 
     @Slot(QPoint)

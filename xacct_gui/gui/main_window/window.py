@@ -31,7 +31,7 @@ from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.core.ui_state import UiState
 from xacct_gui.gui.banners import MessageBanner
-from xacct_gui.gui.bucket_model import BucketFilterProxy, BucketTableModel
+from xacct_gui.gui.bucket_model import BucketTableModel
 from xacct_gui.gui.first_run import FirstRunPanel
 from xacct_gui.gui.main_window.actions import TABLE_MENU, build_actions
 from xacct_gui.gui.main_window.book import ProfileBook
@@ -249,10 +249,6 @@ class MainWindow(QMainWindow):
     @property
     def bucket_model(self) -> BucketTableModel:
         return self.bucket_panel.model
-
-    @property
-    def bucket_proxy(self) -> BucketFilterProxy:
-        return self.bucket_panel.proxy
 
     def action(self, action_id: str) -> QAction:
         """The menu action ``action_id`` of :data:`.actions.ENTRIES`."""
