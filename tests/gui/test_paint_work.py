@@ -12,13 +12,20 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import switch_and_wait
 from xacct_gui.core.aws import Bucket, SwitchResult
 from xacct_gui.core.prepared_buckets import PreparedBuckets
-from xacct_gui.gui.bucket_model import COL_CREATED, COL_NAME, COL_REGION
+from xacct_gui.gui.bucket_model import (
+    COL_CREATED,
+    COL_NAME,
+    COL_REGION,
+    DELEGATE_DISPLAY_AT,
+    DELEGATE_ROLES,
+    BucketTableModel,
+)
 from xacct_gui.gui.main_window import MainWindow
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -142,3 +149,40 @@ def test_a_long_arn_is_shortened_in_the_middle_not_cut_off(
     assert shown.startswith("arn:aws:sts::222") and shown.endswith("long")
     assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
     assert arn in label.toolTip()
+
+
+class RecordingModel(BucketTableModel):
+    """Records the roles of every span the delegate hands to multiData."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spans: list[list[int]] = []
+
+    def multiData(self, index: Any, roleDataSpan: Any) -> None:
+        self.spans.append([item.role() for item in roleDataSpan])
+        super().multiData(index, roleDataSpan)
+
+
+class OptionView(QTableView):
+    def start_option(self) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)  # what every cell's option starts from
+        return option
+
+
+def test_the_delegate_asks_for_the_text_where_the_model_looks_first(qtbot: QtBot) -> None:
+    """multiData sets the text straight into the delegate's sixth role and leaves the
+    alignment to the view: both hold for this Qt, or the fast path is gone."""
+    model = RecordingModel()
+    model.set_buckets(buckets(3))
+    view = OptionView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    option = view.start_option()
+    QStyledItemDelegate().initStyleOption(option, model.index(1, COL_CREATED))
+    roles = model.spans[-1]
+    assert len(roles) == DELEGATE_ROLES
+    assert roles[DELEGATE_DISPLAY_AT] == Qt.ItemDataRole.DisplayRole
+    assert option.text == model.index(1, COL_CREATED).data()
+    alignment = model.index(1, COL_CREATED).data(Qt.ItemDataRole.TextAlignmentRole)
+    assert view.start_option().displayAlignment == alignment  # the same without asking
