@@ -7,8 +7,8 @@ The threads:
 * ``aws-call``, one short-lived daemon thread per AWS call: the worker starts it
   and waits for it with a deadline (:mod:`xacct_gui.core.deadline`);
 * ``core-work``, a daemon thread for pure core work that may take a while (an
-  import of 20,000 profiles) while the GUI thread keeps painting
-  (:func:`run_off_gui_thread`);
+  import of 20,000 profiles, saving the profile file) while the GUI thread keeps
+  painting (:func:`run_off_gui_thread`);
 * ``region-*``, a pool of at most :data:`MAX_CONCURRENT_LOOKUPS` daemon threads
   running the bucket Region lookups (:mod:`xacct_gui.gui.region_lookup`).
 
@@ -122,13 +122,16 @@ def new_lookup_pool() -> DaemonPool:
     return DaemonPool(MAX_CONCURRENT_LOOKUPS, "region")
 
 
-def run_off_gui_thread(work: Callable[[], T]) -> T:
+def run_off_gui_thread(work: Callable[[], T], *, block_s: float = 0.05) -> T:
     """``work()`` run on a daemon thread while the GUI thread keeps painting.
 
     For pure core work that may take a while (an import preview of 20,000 profiles,
     merging them): the GUI thread spins a local event loop until the thread is done,
     so the window repaints instead of freezing. ``work`` must not touch widgets or the
-    AwsService. Its exception, if any, is raised here.
+    AwsService. Its exception, if any, is raised here. The GUI thread first just waits
+    up to ``block_s`` (most work is done by then, and no event loop is needed); user
+    input waits until the work is done, so nothing the user does can start more work
+    on the same data meanwhile.
     """
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -145,7 +148,7 @@ def run_off_gui_thread(work: Callable[[], T]) -> T:
             done.set()
 
     threading.Thread(target=run, name="core-work", daemon=True).start()
-    if not done.wait(0.05):  # most work is done by then: no event loop needed
+    if not done.wait(block_s):
         loop = QEventLoop()
         timer = QTimer()
         timer.timeout.connect(lambda: loop.quit() if done.is_set() else None)
