@@ -9,9 +9,10 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.factories import make_profile
 from xacct_gui.core.colors import CONSOLE_COLORS, contrast_ratio
 from xacct_gui.gui.banners import BANNER_COLORS, MessageBanner
-from xacct_gui.gui.role_banner import RoleBanner
+from xacct_gui.gui.role_banner import RoleBanner, underline_color
 from xacct_gui.gui.widgets.palettes import dark_palette, light_palette
 
 AA_TEXT = 4.5
@@ -63,3 +64,28 @@ def test_role_banner_text_reads_on_every_console_colour(qtbot: QtBot, color: str
     qtbot.addWidget(banner)
     banner._paint(CONSOLE_COLORS[color], "Prod @ 333333333333")
     assert contrast_ratio(banner.foreground, banner.background) >= AA_TEXT
+
+
+def test_role_banner_paints_its_colour_underline_and_text(qtbot: QtBot, palette: QPalette) -> None:
+    """What the screen shows, read back from the pixels, in both palettes and after a
+    change of profile (the strip is painted, not styled, so a stale colour would show)."""
+    banner = RoleBanner()
+    qtbot.addWidget(banner)
+    banner.resize(600, 48)
+    banner.show_profile(make_profile("Dev", color="green"))
+    banner.show_profile(make_profile("Prod", color="red"))
+    image = banner.grab().toImage()
+    ratio = image.devicePixelRatio()
+
+    def pixel(x: int, y: int) -> str:
+        return image.pixelColor(round(x * ratio), round(y * ratio)).name()
+
+    red = CONSOLE_COLORS["red"]
+    assert pixel(300, 3) == red  # the strip, away from text and corners
+    assert pixel(300, 46) == underline_color(red)  # the underline along the lower edge
+    assert pixel(0, 0) != red  # a rounded corner: the window shows there
+    text = {pixel(x, y) for x in range(16, 120) for y in range(14, 34)}
+    assert banner.foreground in text  # "Prod @ …" drawn in the contrasting colour
+    assert banner.detail.palette().color(QPalette.ColorRole.WindowText).name() == (
+        banner.foreground
+    )

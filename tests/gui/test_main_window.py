@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.factories import make_profile
 from tests.gui.conftest import WAIT_MS, by_name, shown_names, switch_and_wait
+from xacct_gui.core.aws import AwsService
 from xacct_gui.core.profiles import RoleProfile
 from xacct_gui.core.store import ProfileStore, StateStore
 from xacct_gui.core.ui_state import UiState
 from xacct_gui.demo import DemoEnvironment
 from xacct_gui.gui.bucket_model import COL_CREATED, SortRole
 from xacct_gui.gui.main_window import MainWindow
+from xacct_gui.gui.main_window.status import BUSY_SHOW_DELAY_MS
 
 
 def expected_buckets(demo_env: DemoEnvironment, profile: RoleProfile) -> set[str]:
@@ -154,12 +157,48 @@ def test_twenty_quick_switches_end_on_the_last_choice(
     assert window.banner.text() == last.banner_text
 
 
-def test_busy_indicator_shows_while_switching(qtbot: QtBot, window: MainWindow) -> None:
+def test_busy_indicator_shows_while_a_slow_switch_runs(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_switch = AwsService.switch
+
+    def slow_switch(service: AwsService, *args: object, **kwargs: object) -> object:
+        time.sleep(0.6)  # a slow network: the answer takes longer than the delay
+        return real_switch(service, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AwsService, "switch", slow_switch)
     busy = window.statusBar().findChild(QWidget, "busyIndicator")
     assert busy is not None
     window.switch_to("Test")
-    assert busy.isVisible()
+    assert not busy.isVisible()  # not for the first BUSY_SHOW_DELAY_MS
+    qtbot.waitUntil(busy.isVisible, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not busy.isVisible(), timeout=WAIT_MS)
+    assert window.bucket_model.rowCount() > 0
+
+
+def test_busy_indicator_stays_hidden_when_work_ends_quickly(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    status, shown = window.session_status, []
+    status.busy.installEventFilter(watcher := ShowWatcher(shown))
+    status.set_busy(True)
+    status.set_busy(False)  # done before anyone could notice a wait
+    qtbot.wait(BUSY_SHOW_DELAY_MS * 2)
+    assert shown == [] and not status.busy.isVisible()
+    status.set_busy(True, at_once=True)  # the demo's emulator: seconds, so at once
+    assert status.busy.isVisible() and shown == ["shown"]
+    del watcher
+
+
+class ShowWatcher(QObject):
+    def __init__(self, shown: list[str]) -> None:
+        super().__init__()
+        self._shown = shown
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self._shown.append("shown")
+        return False
 
 
 def test_switching_back_shows_the_cached_list_at_once(

@@ -19,9 +19,9 @@ from pytestqt.qtbot import QtBot
 from xacct_gui.gui.main_window import MainWindow
 from xacct_gui.gui.widgets.palettes import dark_palette, light_palette
 from xacct_gui.gui.widgets.scroll_bars import (
-    CachedGrooveStyle,
-    cache_scroll_bar_grooves,
-    uses_cached_groove,
+    CachedScrollBarStyle,
+    cache_scroll_bar_drawing,
+    uses_cached_drawing,
 )
 
 
@@ -40,13 +40,28 @@ def largest_difference(a: QImage, b: QImage) -> int:
     return worst
 
 
+ROUNDING = 2
+# (range maximum, value, height): more than the cache keeps (KEPT_GROOVES), and back.
+CASES = (
+    (900, 0, 320),
+    (900, 450, 320),
+    (0, 0, 320),
+    (900, 900, 320),
+    (900, 300, 180),
+    (900, 300, 500),
+    (0, 0, 500),
+    (900, 300, 240),
+    (900, 100, 320),
+)
+
+
 def side_by_side() -> tuple[QScrollBar, QScrollBar]:
     """A bar drawn by Fusion itself and one with the cached groove."""
     plain, cached = QScrollBar(Qt.Orientation.Vertical), QScrollBar(Qt.Orientation.Vertical)
     fusion = QStyleFactory.create("fusion")
     fusion.setParent(plain)
     plain.setStyle(fusion)
-    cached_style = CachedGrooveStyle(QStyleFactory.create("fusion"))
+    cached_style = CachedScrollBarStyle(QStyleFactory.create("fusion"))
     cached_style.setParent(cached)
     cached.setStyle(cached_style)
     for bar in (plain, cached):
@@ -61,10 +76,12 @@ def worst_difference(plain: QScrollBar, cached: QScrollBar) -> int:
     (each change must reach the cache, or the old groove shows)."""
     worst = 0
     for palette in (light_palette, dark_palette):
-        for value, height in ((0, 320), (450, 320), (900, 320), (300, 180), (300, 500)):
+        for maximum, value, height in CASES:
             for bar in (plain, cached):
                 bar.setPalette(palette())
                 bar.resize(14, height)
+                bar.setMaximum(maximum)  # 0: an empty table, as while switching
+                bar.setEnabled(maximum > 0)
                 bar.setValue(value)
             worst = max(worst, largest_difference(plain.grab().toImage(), cached.grab().toImage()))
     return worst
@@ -79,8 +96,10 @@ def bars(qtbot: QtBot) -> tuple[QScrollBar, QScrollBar]:
 
 
 def test_a_cached_groove_paints_what_fusion_paints(bars: tuple[QScrollBar, QScrollBar]) -> None:
-    # One level at most: rounding where Fusion's translucent edge meets the cache.
-    assert worst_difference(*bars) <= 1
+    # Two levels of 255 at most: a translucent edge of the handle is blended twice (onto
+    # the picture, then onto the groove), and each blend rounds. A stale or misplaced
+    # part is off by 40 and more.
+    assert worst_difference(*bars) <= ROUNDING
 
 
 def print_worst_difference() -> None:
@@ -100,7 +119,7 @@ def test_a_cached_groove_paints_what_fusion_paints_at_2x() -> None:
     assert done.returncode == 0, done.stderr
     ratio, worst = done.stdout.split()
     assert float(ratio) == 2.0  # really drawn at 2x, where the cache is made at 2x too
-    assert int(worst) <= 1
+    assert int(worst) <= ROUNDING
 
 
 def test_a_new_palette_repaints_the_groove(bars: tuple[QScrollBar, QScrollBar]) -> None:
@@ -112,14 +131,14 @@ def test_a_new_palette_repaints_the_groove(bars: tuple[QScrollBar, QScrollBar]) 
         bar.setPalette(dark_palette())
     dark = cached.grab().toImage()
     assert largest_difference(light, dark) > 40  # not the light groove, kept
-    assert largest_difference(plain.grab().toImage(), dark) <= 1
+    assert largest_difference(plain.grab().toImage(), dark) <= ROUNDING
 
 
 def test_the_bucket_tables_scroll_bars_use_the_cache(window: MainWindow) -> None:
     table = window.bucket_panel.table
     assert QApplication.style().name().casefold() == "fusion"  # as on most Linux desktops
-    assert uses_cached_groove(table.verticalScrollBar())
-    assert uses_cached_groove(table.horizontalScrollBar())
+    assert uses_cached_drawing(table.verticalScrollBar())
+    assert uses_cached_drawing(table.horizontalScrollBar())
 
 
 def test_other_styles_are_left_as_they_are(qtbot: QtBot) -> None:
@@ -130,8 +149,8 @@ def test_other_styles_are_left_as_they_are(qtbot: QtBot) -> None:
     try:
         view = QTableView()
         qtbot.addWidget(view)
-        assert not cache_scroll_bar_grooves(view)
-        assert not uses_cached_groove(view.verticalScrollBar())
+        assert not cache_scroll_bar_drawing(view)
+        assert not uses_cached_drawing(view.verticalScrollBar())
         assert view.verticalScrollBar().style() is app.style()
     finally:
         app.setStyle(before)

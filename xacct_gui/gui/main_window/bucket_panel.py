@@ -40,7 +40,7 @@ from xacct_gui.gui.bucket_model import (
 )
 from xacct_gui.gui.main_window.prompts import Prompts
 from xacct_gui.gui.widgets.empty_state import EmptyState
-from xacct_gui.gui.widgets.scroll_bars import cache_scroll_bar_grooves
+from xacct_gui.gui.widgets.scroll_bars import cache_scroll_bar_drawing
 
 if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import Bucket
@@ -139,8 +139,8 @@ class BucketPanel(QWidget):
         # Always there: a switch goes through an empty table, and a scroll bar appearing
         # resized the viewport and laid out and painted the table a second time.
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        # It repaints on every switch and scroll step: Fusion's groove comes from a cache.
-        cache_scroll_bar_grooves(self.table)
+        # It repaints on every switch and scroll step: Fusion's parts come from a cache.
+        cache_scroll_bar_drawing(self.table)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         layout.addWidget(self.table, 1)

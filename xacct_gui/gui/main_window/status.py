@@ -15,6 +15,8 @@ if TYPE_CHECKING:  # botocore is imported after the window shows
     from xacct_gui.core.aws import SwitchResult
 
 COUNTDOWN_INTERVAL_MS = 1_000
+# Work that ends sooner shows no busy bar: people notice a delay from ~0.1-0.2 s on.
+BUSY_SHOW_DELAY_MS = 150
 # The widest texts the count and expiry labels show: their width is fixed from these, so
 # a new text never relayouts the status bar (and repaints the window around it).
 WIDEST_COUNT = "100,000 of 100,000 buckets"
@@ -81,7 +83,11 @@ class SessionStatus(QObject):
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.setVisible(False)
-        _keep_space_when_hidden(self.busy)  # shown and hidden on every switch
+        _keep_space_when_hidden(self.busy)  # shown and hidden on slow switches
+        self._show_busy = QTimer(self)
+        self._show_busy.setSingleShot(True)
+        self._show_busy.setInterval(BUSY_SHOW_DELAY_MS)
+        self._show_busy.timeout.connect(self._reveal_busy)
         # The status text lines up with the window's content (12 px in), not 2 px.
         status_bar.setContentsMargins(8, 0, 8, 0)
         status_bar.setStyleSheet("QStatusBar::item { border: none; }")
@@ -96,8 +102,22 @@ class SessionStatus(QObject):
         self._countdown.start()
 
     @Slot(bool)
-    def set_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
+    def set_busy(self, busy: bool, *, at_once: bool = False) -> None:
+        """Show the busy bar once work has gone on for :data:`BUSY_SHOW_DELAY_MS` (or
+        ``at_once``): a switch that answers sooner shows none, so it neither flickers
+        nor animates, and its status bar is laid out once."""
+        if not busy:
+            self._show_busy.stop()
+            self.busy.setVisible(False)
+        elif at_once:
+            self._show_busy.stop()
+            self.busy.setVisible(True)
+        elif not self.busy.isVisible() and not self._show_busy.isActive():
+            self._show_busy.start()
+
+    @Slot()
+    def _reveal_busy(self) -> None:
+        self.busy.setVisible(True)
 
     @Slot(str)
     def set_count(self, text: str) -> None:

@@ -135,34 +135,41 @@ class SwitchFlow(QObject):
     def start(self, profile: RoleProfile, mfa_code: str | None = None, renew: bool = False) -> None:
         switching_account = self._active is None or self._active.name != profile.name
         self._active = profile
-        if switching_account:
-            self.active_changed.emit()
-        self._view.error_banner.clear()
-        self._view.banner.show_profile(profile, note="switching…")
-        remembered = None
-        if switching_account:
-            # Never leave one account's buckets under another account's colour: show
-            # this profile's own last list while it is still valid, else nothing.
-            remembered = self._reusable_result(profile)
-            self._show_result(remembered, f"Switching to {profile.name}…")
-        self._history.touch(profile.name)
         try:
             chain = self._book.chain(profile)
         except ProfileError as exc:  # checked before any network call
             self._deferred = None
             self._controller.cancel()
+            self._show_starting(profile, switching_account, None)
             self._fail_on_screen(profile, str(exc))
             return
         request = SwitchRequest(profile, chain, mfa_code, renew)
+        # Never leave one account's buckets under another account's colour: show this
+        # profile's own last list while it is still valid, else nothing.
+        remembered = self._reusable_result(profile) if switching_account else None
         if remembered is None:
+            # Sent before the screen changes: AWS answers while the window repaints
+            # (~3 ms of banner, table and menus that otherwise delayed every request).
             self._deferred = None
             self._controller.request_switch(request)
-            return
-        # The remembered list is on screen: refresh it once its frame is painted. Sent at
-        # once, the worker's request work competed with that frame for the GIL and made
-        # it 2-3x slower (build_scripts/bench, switch back).
-        self._deferred = request
-        QTimer.singleShot(REFRESH_AFTER_FRAME_MS, self._send_deferred)
+        else:
+            # The remembered list goes on screen: refresh it once its frame is painted.
+            # Sent at once, the worker's request work competed with that frame for the
+            # GIL and made it 2-3x slower (build_scripts/bench, switch back).
+            self._deferred = request
+            QTimer.singleShot(REFRESH_AFTER_FRAME_MS, self._send_deferred)
+        self._show_starting(profile, switching_account, remembered)
+
+    def _show_starting(
+        self, profile: RoleProfile, switching_account: bool, remembered: SwitchResult | None
+    ) -> None:
+        if switching_account:
+            self.active_changed.emit()
+        self._view.error_banner.clear()
+        self._view.banner.show_profile(profile, note="switching…")
+        if switching_account:
+            self._show_result(remembered, f"Switching to {profile.name}…")
+        self._history.touch(profile.name)
 
     @Slot()
     def _send_deferred(self) -> None:

@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.switcher.set_profiles(self.book.profiles, None)
         if self._demo_starting:
             self.switcher.setPlaceholderText("The demo's roles appear in a moment…")
-            self.session_status.set_busy(True)
+            self.session_status.set_busy(True, at_once=True)  # the emulator takes seconds
         self._show_nothing_chosen()
         self._publish_recent()
         if file_problems:

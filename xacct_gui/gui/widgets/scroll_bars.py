@@ -1,15 +1,19 @@
-"""Scroll bars that draw their groove from a cache, for views that repaint them often.
+"""Scroll bars that draw their groove and handle from a cache, for views that repaint often.
 
 Fusion (the style on most Linux desktops, and offscreen) paints a scroll bar's groove
-with gradients that take ~1.5 ms a time on a 2-core machine, against ~0.2 ms for the
-handle and arrows together (build_scripts/bench, switch). The bucket table's scroll bar
-repaints on every switch (the range changes) and on every scroll step, so its groove is
-drawn once per size, palette and state into a pixmap, by the base style itself, and
-copied from there: the pixels are Fusion's own, only the time goes. The handle and the
-arrows are still drawn by the base style on every paint.
+and handle with gradients: ~1.5 ms and ~0.5 ms a time on a 2-core machine. The bucket
+table's scroll bar repaints on every switch (the range changes) and on every scroll
+step, so each part is drawn once by the base style itself into a pixmap, and copied
+from there while its size, palette and state stay the same: the pixels are Fusion's
+own, only the time goes (build_scripts/bench, switch). The arrows are still drawn by
+the base style on every paint; they cost ~0.05 ms.
 
-Only Fusion's groove is cached: other styles (Windows, macOS, Breeze) may animate it or
-draw it from the handle's position, and are left exactly as they are.
+The groove does not depend on the handle's position, and the handle is drawn the same
+wherever it is, so a handle cached at one position is copied to another; a scroll
+stays within one handle length, and a switch goes between a few.
+
+Only Fusion is cached: other styles (Windows, macOS, Breeze) may animate these parts or
+draw them from the position, and are left exactly as they are.
 """
 
 from __future__ import annotations
@@ -29,23 +33,32 @@ from PySide6.QtWidgets import (
 )
 
 CACHED_STYLE = "fusion"
-# The state bits a groove may look different for; the handle's own (pressed, hovered
-# sub-control) are not among them, as the handle is never in the cached picture.
-_GROOVE_STATE = (
-    QStyle.StateFlag.State_Enabled
-    | QStyle.StateFlag.State_Active
-    | QStyle.StateFlag.State_Horizontal
-    | QStyle.StateFlag.State_HasFocus
+# A switch takes the bar from enabled to disabled (an empty table) and back, to another
+# handle length each time, and a window may be resized: a few pictures of each part are
+# kept, the least recently drawn dropped first.
+KEPT_PICTURES = 8
+
+_SC = QStyle.SubControl
+_State = QStyle.StateFlag
+# The state bits a part may look different for.
+_LOOKS = (
+    _State.State_Enabled
+    | _State.State_Active
+    | _State.State_Horizontal
+    | _State.State_HasFocus
+    | _State.State_MouseOver
+    | _State.State_Sunken
 )
-_GrooveKey = tuple[int, int, int, int, float, int]
+_Key = tuple[int, int, int, int, int, int, float, int]
+_OUTLINE = 2  # pixels around the handle that are part of its picture
 
 
-class CachedGrooveStyle(QProxyStyle):
-    """The base style, except that a scroll bar's groove comes from a cached pixmap."""
+class CachedScrollBarStyle(QProxyStyle):
+    """The base style, except that a scroll bar's groove and handle come from pixmaps."""
 
     def __init__(self, base: QStyle) -> None:
         super().__init__(base)
-        self._groove: tuple[_GrooveKey, QPixmap] | None = None  # one size at a time
+        self._pictures: dict[_Key, QPixmap] = {}  # oldest first
 
     def drawComplexControl(
         self,
@@ -54,67 +67,109 @@ class CachedGrooveStyle(QProxyStyle):
         painter: QPainter,
         widget: QWidget | None = None,
     ) -> None:
-        if (
-            control != QStyle.ComplexControl.CC_ScrollBar
-            or not isinstance(option, QStyleOptionSlider)
-            or not option.subControls & QStyle.SubControl.SC_ScrollBarGroove
+        if control != QStyle.ComplexControl.CC_ScrollBar or not isinstance(
+            option, QStyleOptionSlider
         ):
             super().drawComplexControl(control, option, painter, widget)
             return
-        painter.drawPixmap(option.rect.topLeft(), self._groove_pixmap(option, painter, widget))
         rest = QStyleOptionSlider(option)
-        rest.subControls = option.subControls & ~QStyle.SubControl.SC_ScrollBarGroove
+        for part in (_SC.SC_ScrollBarGroove, _SC.SC_ScrollBarSlider):
+            if not option.subControls & part:
+                continue
+            where = self._part_rect(option, part, widget)
+            if where.isEmpty():
+                continue
+            painter.drawPixmap(where.topLeft(), self._picture(option, part, where, painter, widget))
+            rest.subControls &= ~part
         super().drawComplexControl(control, rest, painter, widget)
 
-    def _groove_pixmap(
-        self, option: QStyleOptionSlider, painter: QPainter, widget: QWidget | None
+    def _part_rect(self, option: QStyleOptionSlider, part: _SC, widget: QWidget | None) -> QRect:
+        if part == _SC.SC_ScrollBarGroove:
+            return QRect(option.rect)  # Fusion fills the whole bar behind the arrows
+        bar = QStyle.ComplexControl.CC_ScrollBar
+        handle = self.subControlRect(bar, option, part, widget)  # type: ignore[arg-type]
+        if handle.isEmpty():
+            return handle
+        # Fusion draws the handle's outline a pixel outside its rectangle.
+        return handle.adjusted(-_OUTLINE, -_OUTLINE, _OUTLINE, _OUTLINE) & option.rect
+
+    def _picture(
+        self,
+        option: QStyleOptionSlider,
+        part: _SC,
+        where: QRect,
+        painter: QPainter,
+        widget: QWidget | None,
     ) -> QPixmap:
         ratio = painter.device().devicePixelRatioF()
-        key: _GrooveKey = (
-            option.rect.width(),
-            option.rect.height(),
-            (option.state & _GROOVE_STATE).value,
+        hovered = bool(option.activeSubControls & part)
+        key: _Key = (
+            part.value,
+            where.width(),
+            where.height(),
+            (option.state & _LOOKS).value,
+            int(hovered),
             option.palette.cacheKey(),
             ratio,
-            int(option.orientation.value),
+            option.orientation.value,
         )
-        if self._groove is not None and self._groove[0] == key:
-            return self._groove[1]
-        pixmap = QPixmap(round(option.rect.width() * ratio), round(option.rect.height() * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        groove_only = QStyleOptionSlider(option)
-        groove_only.rect = QRect(0, 0, option.rect.width(), option.rect.height())
-        groove_only.subControls = QStyle.SubControl.SC_ScrollBarGroove
-        groove_only.activeSubControls = QStyle.SubControl.SC_None
-        into = QPainter(pixmap)
+        kept = self._pictures.pop(key, None)
+        if kept is None:
+            kept = self._draw_part(option, part, where, ratio, widget)
+        self._pictures[key] = kept  # now the most recent
+        if len(self._pictures) > KEPT_PICTURES:
+            del self._pictures[next(iter(self._pictures))]
+        return kept
+
+    def _draw_part(
+        self,
+        option: QStyleOptionSlider,
+        part: _SC,
+        where: QRect,
+        ratio: float,
+        widget: QWidget | None,
+    ) -> QPixmap:
+        """``part`` alone, drawn by the base style over the whole bar, then cut out."""
+        bar = QRect(0, 0, option.rect.width(), option.rect.height())
+        whole = QPixmap(round(bar.width() * ratio), round(bar.height() * ratio))
+        whole.setDevicePixelRatio(ratio)
+        whole.fill(Qt.GlobalColor.transparent)
+        alone = QStyleOptionSlider(option)
+        alone.rect = bar
+        alone.subControls = part
+        into = QPainter(whole)
         try:
-            super().drawComplexControl(
-                QStyle.ComplexControl.CC_ScrollBar, groove_only, into, widget
-            )
+            super().drawComplexControl(QStyle.ComplexControl.CC_ScrollBar, alone, into, widget)
         finally:
             into.end()
-        self._groove = (key, pixmap)
-        return pixmap
+        offset = where.topLeft() - option.rect.topLeft()
+        cut = QRect(
+            round(offset.x() * ratio),
+            round(offset.y() * ratio),
+            round(where.width() * ratio),
+            round(where.height() * ratio),
+        )
+        picture = whole.copy(cut)
+        picture.setDevicePixelRatio(ratio)
+        return picture
 
 
-def cache_scroll_bar_grooves(area: QAbstractScrollArea) -> bool:
-    """Give ``area``'s scroll bars a groove cache when the app runs Fusion; True if so."""
+def cache_scroll_bar_drawing(area: QAbstractScrollArea) -> bool:
+    """Give ``area``'s scroll bars the cache when the app runs Fusion; True if so."""
     if QApplication.style().name().casefold() != CACHED_STYLE:
         return False
     for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
-        _cache_groove(bar)
+        _use_cache(bar)
     return True
 
 
-def _cache_groove(bar: QScrollBar) -> None:
-    base = QStyleFactory.create(CACHED_STYLE)
-    style = CachedGrooveStyle(base)  # owns ``base`` from here on
+def _use_cache(bar: QScrollBar) -> None:
+    style = CachedScrollBarStyle(QStyleFactory.create(CACHED_STYLE))  # owns its base
     # A child of the bar, so it is deleted after the bar stops using it.
     style.setParent(bar)
     bar.setStyle(style)
 
 
-def uses_cached_groove(widget: QObject) -> bool:
-    """Whether ``widget`` draws its scroll bar groove from the cache."""
-    return isinstance(widget, QWidget) and isinstance(widget.style(), CachedGrooveStyle)
+def uses_cached_drawing(widget: QObject) -> bool:
+    """Whether ``widget`` draws its scroll bar parts from the cache."""
+    return isinstance(widget, QWidget) and isinstance(widget.style(), CachedScrollBarStyle)
