@@ -89,3 +89,21 @@ def test_role_banner_paints_its_colour_underline_and_text(qtbot: QtBot, palette:
     assert banner.detail.palette().color(QPalette.ColorRole.WindowText).name() == (
         banner.foreground
     )
+
+
+def test_a_long_title_is_shortened_before_the_role_name(qtbot: QtBot) -> None:
+    banner = RoleBanner()
+    qtbot.addWidget(banner)
+    banner.resize(900, 48)
+    banner.show()
+    profile = make_profile("Payments production, EU", color="red")
+    banner.show_profile(profile, note="switching…")
+    qtbot.waitUntil(lambda: banner.detail.width() > 0)
+    assert banner.displayed_text() == banner.text()  # room enough: drawn whole
+    banner.resize(420, 48)
+    qtbot.waitUntil(lambda: banner.displayed_text() != banner.text())
+    shown = banner.displayed_text()
+    assert shown.endswith("…") and banner.text().startswith(shown[:-1])
+    title_right = banner.indent() + banner.fontMetrics().horizontalAdvance(shown)
+    assert banner.contentsRect().left() + title_right < banner.detail.geometry().left()
+    assert banner.text() == f"{profile.banner_text}   ·   switching…"  # text() stays whole

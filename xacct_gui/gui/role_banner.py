@@ -22,6 +22,7 @@ NEUTRAL_BANNER = "#d5dbdb"  # the banner's colour while no role is selected
 TICK_MS = 15_000  # the time left is shown in minutes: four updates a minute suffice
 RADIUS = 8.0  # px, the strip's corners
 UNDERLINE = 3  # px, the darker strip along its lower edge
+DETAIL_GAP = 24  # px at least between the title and the role name on the right
 
 
 def time_left(expiration: datetime, now: datetime) -> str:
@@ -140,8 +141,26 @@ class RoleBanner(QLabel):
         face = QPainterPath()
         face.addRoundedRect(strip.adjusted(0, 0, 0, -UNDERLINE), RADIUS, RADIUS)
         painter.fillPath(face & outline, QColor(self._background))
+        shown = self.displayed_text()
+        if shown == self.text():
+            painter.end()
+            super().paintEvent(event)  # it fits: the label draws it (and its selection)
+            return
+        painter.setPen(QColor(self._foreground))
+        painter.setFont(self.font())
+        text_area = self.contentsRect().adjusted(self.indent(), 0, 0, 0)
+        painter.drawText(
+            text_area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown
+        )
         painter.end()
-        super().paintEvent(event)
+
+    def displayed_text(self) -> str:
+        """The title as drawn: shortened at its end ("Prod @ 33…") rather than running
+        under the role name and time left on the right."""
+        room = self.contentsRect().width() - self.indent() - DETAIL_GAP
+        if self.detail.text():
+            room -= self.detail.width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, room)
 
 
 def underline_color(hex_color: str) -> str:
