@@ -162,3 +162,33 @@ def test_unreachable_endpoint_fails_fast_with_cannot_reach_aws(
 
     assert "Cannot reach AWS" in str(caught.value)
     assert elapsed < 15
+
+
+def test_dates_read_fast_are_the_dates_botocore_reads(
+    service: AwsService, demo_env: DemoEnvironment
+) -> None:
+    """Bucket dates and the session's expiry come through the app's own timestamp parser
+    (datetime's tzinfo, not dateutil's) and name the same instants a plain client reads."""
+    import botocore.session
+
+    profile = profile_named(demo_env, "Prod")
+    result = service.switch(profile)
+    assert all(type(b.created.tzinfo).__module__ == "datetime" for b in result.buckets)
+    assert type(result.expiration.tzinfo).__module__ == "datetime"
+
+    plain = botocore.session.Session(profile=demo_env.source_profile)
+    plain.set_config_variable("config_file", str(demo_env.config_file))
+    plain.set_config_variable("credentials_file", str(demo_env.credentials_file))
+    sts = plain.create_client("sts", region_name="us-east-1", endpoint_url=demo_env.endpoint_url)
+    creds = sts.assume_role(RoleArn=profile.role_arn, RoleSessionName="plain-dates")["Credentials"]
+    s3 = plain.create_client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=demo_env.endpoint_url,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    theirs = {b["Name"]: b["CreationDate"] for b in s3.list_buckets()["Buckets"]}
+    assert {b.name: b.created for b in result.buckets} == theirs
+    assert type(next(iter(theirs.values())).tzinfo).__module__.startswith("dateutil")

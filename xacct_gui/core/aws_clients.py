@@ -26,6 +26,7 @@ from botocore.credentials import CredentialProvider, CredentialResolver, Credent
 from botocore.exceptions import ProfileNotFound
 
 from .profiles import RoleProfile
+from .timestamps import use_fast_timestamps
 
 if TYPE_CHECKING:
     from .credentials import RoleSession
@@ -109,6 +110,7 @@ class BotocoreClients:
 
     def new_session(self, profile: str | None) -> botocore.session.Session:
         session = botocore.session.Session(profile=profile)
+        use_fast_timestamps(session)  # ~13 ms less per 300 buckets listed
         if self._config_file:
             session.set_config_variable("config_file", self._config_file)
         if self._credentials_file:
