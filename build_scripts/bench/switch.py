@@ -57,6 +57,7 @@ class SwitchRun:
 
     fresh: list[SwitchTimes]
     floor_fresh: list[float]
+    floor_plain: list[float]  # the floor with botocore's default timestamp parser
     cached: list[SwitchTimes]
     floor_cached: list[float]
     back_model: list[float]
@@ -93,6 +94,7 @@ def measure(emu: Emulator, switches: int, naive_runs: int) -> SwitchRun:
     regions_profile = bench_profile(2, "r")  # Prod, never visited before
     expected = {p.name: emu.bucket_counts[p.account_id] for p in (*warm, *measured)}
     floor = Floor(emu)
+    plain_floor = Floor(emu, app_timestamps=False)
     services: list[AwsService] = []
 
     def factory() -> AwsService:
@@ -133,13 +135,16 @@ def measure(emu: Emulator, switches: int, naive_runs: int) -> SwitchRun:
         for index, profile in enumerate(warm):  # imports, service models, connections
             app_switch(profile)
             floor.fresh(profile, f"xacct-floor-w{index:03d}", keep=True)
+            plain_floor.fresh(profile, f"xacct-plain-w{index:03d}")
         for profile in warm:
             app_switch(profile)  # the window remembers each warm profile's list now
         gc.collect()
 
         fresh: list[SwitchTimes] = []
         floor_fresh: list[float] = []
+        floor_plain: list[float] = []
         for index, profile in enumerate(measured):
+            floor_plain.append(plain_floor.fresh(profile, f"xacct-plain-{index:03d}"))
             # Alternate who goes first so neither always meets a warmer server.
             if index % 2:
                 floor_fresh.append(floor.fresh(profile, f"xacct-floor-{index:03d}"))
@@ -193,6 +198,7 @@ def measure(emu: Emulator, switches: int, naive_runs: int) -> SwitchRun:
     return SwitchRun(
         fresh=fresh,
         floor_fresh=floor_fresh,
+        floor_plain=floor_plain,
         cached=cached,
         floor_cached=floor_cached,
         back_model=back_model,
@@ -247,6 +253,15 @@ def report_run(report: Report, run: SwitchRun) -> None:
         f"{run.app_repaint_ms:.1f} ms",
         floor=f"{probe_text(run.probe_ms)}, {run.app_repaint_ms / run.probe_ms:.2f}×",
         raw=run.app_repaint_ms,
+    )
+    plain = median_ms(run.floor_plain)
+    report.info(
+        section,
+        "floor with botocore's default timestamp parser (dateutil), median",
+        f"{plain:.1f} ms",
+        floor=f"the app's painted switch {median_ms(painted) / plain:.2f}× it "
+        "(the app reads AWS timestamps with datetime, core/timestamps.py)",
+        raw=plain,
     )
     n_med = median_ms(run.naive)
     report.info(

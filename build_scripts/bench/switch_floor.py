@@ -13,20 +13,27 @@ from typing import Any
 from build_scripts.bench.harness import BenchError
 from build_scripts.bench.worlds import Emulator
 from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.core.timestamps import use_fast_timestamps
 
 
 class Floor:
     """The least work a switch needs: AssumeRole and ListBuckets made directly with one
     botocore session kept for the whole run (a new S3 client per set of credentials, as
-    any caller needs); the same client settings as the app."""
+    any caller needs); the same client settings as the app, its timestamp parser
+    included (core/timestamps.py), so a ratio to the floor is the app's own work.
+    ``app_timestamps=False`` is what a plain botocore caller gets (dateutil)."""
 
-    def __init__(self, emu: Emulator, endpoint_url: str | None = None) -> None:
+    def __init__(
+        self, emu: Emulator, endpoint_url: str | None = None, *, app_timestamps: bool = True
+    ) -> None:
         import botocore.session
         from botocore.config import Config
 
         self._emu = emu
         self._endpoint_url = endpoint_url or emu.endpoint_url
         self._session = botocore.session.Session(profile=emu.source_profile)
+        if app_timestamps:
+            use_fast_timestamps(self._session)
         self._session.set_config_variable("config_file", emu.config_file)
         self._session.set_config_variable("credentials_file", emu.credentials_file)
         self._config = Config(
