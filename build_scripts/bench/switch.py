@@ -35,6 +35,7 @@ from build_scripts.bench.window_harness import (
 from build_scripts.bench.worlds import Emulator
 from xacct_gui.core.aws import AwsService
 from xacct_gui.core.profiles import RoleProfile
+from xacct_gui.gui.main_window.switching import REFRESH_AFTER_FRAME_MS
 
 SECTION = "switch"
 
@@ -276,9 +277,11 @@ def report_run(report: Report, run: SwitchRun) -> None:
     fc_med = median_ms(run.floor_cached)
     report.info(
         section,
-        "switch, cached credentials (ListBuckets only), painted, median / p95",
+        "switch, cached credentials: the refreshed list painted, median / p95",
         f"{c_med:.1f} / {p95_ms(c_painted):.1f} ms",
-        floor=f"floor {fc_med:.1f} ms, {c_med / fc_med:.2f}×",
+        floor=f"floor (ListBuckets) {fc_med:.1f} ms; the refresh is sent "
+        f"{REFRESH_AFTER_FRAME_MS} ms after the remembered list is painted (next figures), "
+        f"so {c_med - REFRESH_AFTER_FRAME_MS:.1f} ms of work",
         raw=c_med,
     )
     report.info(
