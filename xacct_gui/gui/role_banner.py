@@ -124,10 +124,9 @@ class RoleBanner(QLabel):
             return
         self._background = background
         self._foreground = text_color_for(background)
-        for label in (self, self.detail):
-            palette = label.palette()
-            palette.setColor(QPalette.ColorRole.WindowText, QColor(self._foreground))
-            label.setPalette(palette)
+        palette = self.palette()  # the detail label inherits it
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(self._foreground))
+        self.setPalette(palette)
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
