@@ -162,3 +162,20 @@ def test_default_follows_what_the_platform_reports(window: QWidget) -> None:
     tray = RoleTray(window)
     assert (tray.tray_icon is not None) == QSystemTrayIcon.isSystemTrayAvailable()
     tray.hide()
+
+
+def test_reordering_the_recent_roles_keeps_their_entries(qtbot: QtBot, tray: RoleTray) -> None:
+    """A switch moves a role to the top: its entry moves, none is made anew; an edited
+    role gets a fresh entry."""
+    tray.set_recent([PROD, DEV, TEST])
+    prod, dev, test = tray.recent_actions()
+    tray.set_recent([DEV, PROD, TEST])
+    assert tray.recent_actions() == [dev, prod, test]
+    assert menu_texts(tray)[1:4] == [DEV.label, PROD.label, TEST.label]
+    renamed = PROD.replace(color="blue")
+    tray.set_recent([renamed, DEV])
+    first, second = tray.recent_actions()
+    assert second is dev and first is not prod
+    with qtbot.waitSignal(tray.chosen) as chosen:
+        first.trigger()
+    assert chosen.args == [renamed.name]
