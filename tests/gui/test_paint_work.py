@@ -82,13 +82,33 @@ def test_status_texts_move_nothing(qtbot: QtBot, window: MainWindow) -> None:
         (),
         False,
     )
+    layouts = LayoutCounter(window.statusBar())
     status.set_count("99,999 of 100,000 buckets")
-    status.set_busy(True)
+    status.set_busy(True, at_once=True)
     status.show_session(result)
     settle(qtbot)
+    assert layouts.requests == 1  # the busy bar shown; the texts ask for nothing
+    status.show_session(None)
+    status.set_count("3 buckets")
+    settle(qtbot)
+    assert layouts.requests == 1  # a new ARN, count or expiry: no layout pass at all
+    status.show_session(result)
     status.set_busy(False)
     settle(qtbot)
     assert [w.geometry() for w in widgets] == before
+    assert status.identity_label.text() == result.identity_arn
+
+
+class LayoutCounter(QObject):
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.requests = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.requests += 1
+        return False
 
 
 @pytest.mark.parametrize("column", [COL_NAME, COL_CREATED, COL_REGION])

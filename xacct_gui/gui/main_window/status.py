@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWidget
 
 from xacct_gui.gui.widgets.eliding_label import ElidingLabel
@@ -31,6 +32,36 @@ def _fix_size(label: QLabel, widest: str) -> None:
         metrics.horizontalAdvance(widest) + margins.left() + margins.right() + 8,
         label.sizeHint().height(),
     )
+
+
+class FixedSizeHost(QWidget):
+    """Holds one widget at exactly its own size, whatever the widget's text.
+
+    Qt skips the layout pass on a text change only for a widget of fixed size; this
+    host takes the space its layout gives it (as an ``Ignored`` width would) and fixes
+    the held widget to it, so the status bar around it is never laid out again.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._held: QWidget | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def hold(self, widget: QWidget) -> None:
+        self._held = widget
+        widget.setFixedSize(self.size())
+
+    def sizeHint(self) -> QSize:
+        held = self._held
+        return QSize(0, held.sizeHint().height() if held is not None else 0)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        if self._held is not None:
+            self._held.setFixedSize(event.size())
+        super().resizeEvent(event)
 
 
 def _keep_space_when_hidden(widget: QWidget) -> None:
@@ -65,12 +96,14 @@ class SessionStatus(QObject):
         self.count_label = plain(QLabel(status_bar))
         self.count_label.setObjectName("bucketCount")
         # A long ARN is shortened in the middle, never cut off at its session name.
-        self.identity_label = plain(ElidingLabel(status_bar))
+        # Its width comes from the stretch, never from its text: it sits in a host that
+        # keeps it at a fixed size, so a new ARN on every switch moves nothing and lays
+        # nothing out again (that cost ~0.25 ms of every switch's frame).
+        self._identity_host = FixedSizeHost(status_bar)
+        self.identity_label = plain(ElidingLabel(self._identity_host))
         self.identity_label.setObjectName("identityLabel")
         self.identity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Its width comes from the stretch, never from its text: a new ARN on every switch
-        # then moves nothing (a status-bar relayout repainted the window's bottom half).
-        self.identity_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._identity_host.hold(self.identity_label)
         self.expiry_label = plain(QLabel(status_bar))
         self.expiry_label.setObjectName("expiryLabel")
         self.expiry_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -93,7 +126,7 @@ class SessionStatus(QObject):
         status_bar.setStyleSheet("QStatusBar::item { border: none; }")
         status_bar.setSizeGripEnabled(False)
         status_bar.addWidget(self.count_label)
-        status_bar.addWidget(self.identity_label, 1)
+        status_bar.addWidget(self._identity_host, 1)
         status_bar.addPermanentWidget(self.busy)
         status_bar.addPermanentWidget(self.expiry_label)
         self._countdown = QTimer(self)
