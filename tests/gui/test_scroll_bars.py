@@ -41,7 +41,7 @@ def largest_difference(a: QImage, b: QImage) -> int:
 
 
 ROUNDING = 2
-# (range maximum, value, height): more than the cache keeps (KEPT_GROOVES), and back.
+# (range maximum, value, height): sizes and states in turn, and back to earlier ones.
 CASES = (
     (900, 0, 320),
     (900, 450, 320),

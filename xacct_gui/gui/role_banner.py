@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPixmap, QPixmapCache
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from xacct_gui.core.colors import text_color_for
@@ -22,7 +22,6 @@ NEUTRAL_BANNER = "#d5dbdb"  # the banner's colour while no role is selected
 TICK_MS = 15_000  # the time left is shown in minutes: four updates a minute suffice
 RADIUS = 8.0  # px, the strip's corners
 UNDERLINE = 3  # px, the darker strip along its lower edge
-KEPT_STRIPS = 8  # strips kept drawn: a few accounts' colours, at a size or two
 DETAIL_GAP = 24  # px at least between the title and the role name on the right
 
 
@@ -73,7 +72,6 @@ class RoleBanner(QLabel):
         self._profile: RoleProfile | None = None
         self._expiration: datetime | None = None
         self._background = self._foreground = ""  # set by show_profile below
-        self._strips: dict[tuple[int, int, float, str], QPixmap] = {}  # oldest first
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._update_detail)
@@ -151,9 +149,9 @@ class RoleBanner(QLabel):
         """The strip for this size and colour, drawn once: a switch between a few
         accounts then repaints the banner by copying, not by filling rounded paths."""
         ratio = self.devicePixelRatioF()
-        key = (self.width(), self.height(), ratio, self._background)
-        strip = self._strips.pop(key, None)
-        if strip is None:
+        key = f"xacct-role-banner-{self.width()}x{self.height()}-{ratio}-{self._background}"
+        strip = QPixmap()
+        if not QPixmapCache.find(key, strip):  # Qt's own: least recently used dropped first
             strip = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
             strip.setDevicePixelRatio(ratio)
             strip.fill(Qt.GlobalColor.transparent)
@@ -167,9 +165,7 @@ class RoleBanner(QLabel):
             painter.setBrush(QColor(self._background))
             painter.drawRoundedRect(whole.adjusted(0, 0, 0, -UNDERLINE), RADIUS, RADIUS)
             painter.end()
-        self._strips[key] = strip  # the most recent last
-        if len(self._strips) > KEPT_STRIPS:
-            del self._strips[next(iter(self._strips))]
+            QPixmapCache.insert(key, strip)
         return strip
 
     def displayed_text(self) -> str:

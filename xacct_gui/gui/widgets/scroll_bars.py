@@ -19,7 +19,7 @@ draw them from the position, and are left exactly as they are.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRect, Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QPainter, QPixmap, QPixmapCache
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -33,10 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 CACHED_STYLE = "fusion"
-# A switch takes the bar from enabled to disabled (an empty table) and back, to another
-# handle length each time, and a window may be resized: a few pictures of each part are
-# kept, the least recently drawn dropped first.
-KEPT_PICTURES = 8
 
 _SC = QStyle.SubControl
 _State = QStyle.StateFlag
@@ -49,16 +45,11 @@ _LOOKS = (
     | _State.State_MouseOver
     | _State.State_Sunken
 )
-_Key = tuple[int, int, int, int, int, int, float, int]
 _OUTLINE = 2  # pixels around the handle that are part of its picture
 
 
 class CachedScrollBarStyle(QProxyStyle):
     """The base style, except that a scroll bar's groove and handle come from pixmaps."""
-
-    def __init__(self, base: QStyle) -> None:
-        super().__init__(base)
-        self._pictures: dict[_Key, QPixmap] = {}  # oldest first
 
     def drawComplexControl(
         self,
@@ -103,23 +94,17 @@ class CachedScrollBarStyle(QProxyStyle):
     ) -> QPixmap:
         ratio = painter.device().devicePixelRatioF()
         hovered = bool(option.activeSubControls & part)
-        key: _Key = (
-            part.value,
-            where.width(),
-            where.height(),
-            (option.state & _LOOKS).value,
-            int(hovered),
-            option.palette.cacheKey(),
-            ratio,
-            option.orientation.value,
+        key = (
+            f"xacct-scroll-bar-{part.value}-{where.width()}x{where.height()}"
+            f"-{(option.state & _LOOKS).value}-{int(hovered)}-{option.palette.cacheKey()}"
+            f"-{ratio}-{option.orientation.value}"
         )
-        kept = self._pictures.pop(key, None)
-        if kept is None:
-            kept = self._draw_part(option, part, where, ratio, widget)
-        self._pictures[key] = kept  # now the most recent
-        if len(self._pictures) > KEPT_PICTURES:
-            del self._pictures[next(iter(self._pictures))]
-        return kept
+        # Qt's own pixmap cache: shared by every bar, least recently used dropped first.
+        picture = QPixmap()
+        if not QPixmapCache.find(key, picture):
+            picture = self._draw_part(option, part, where, ratio, widget)
+            QPixmapCache.insert(key, picture)
+        return picture
 
     def _draw_part(
         self,
