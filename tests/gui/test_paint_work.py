@@ -206,3 +206,24 @@ def test_the_delegate_asks_for_the_text_where_the_model_looks_first(qtbot: QtBot
     assert option.text == model.index(1, COL_CREATED).data()
     alignment = model.index(1, COL_CREATED).data(Qt.ItemDataRole.TextAlignmentRole)
     assert view.start_option().displayAlignment == alignment  # the same without asking
+
+
+def test_a_fresh_switch_is_sent_before_the_screen_changes(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS answers while the window repaints: the request goes out first, and the banner,
+    the empty table and the menus change after it."""
+    switch_and_wait(qtbot, window, "Dev")
+    seen_when_sent: list[str] = []
+    real = window.controller.request_switch
+
+    def spy(request: Any) -> None:
+        seen_when_sent.append(window.banner.text())
+        real(request)
+
+    monkeypatch.setattr(window.controller, "request_switch", spy)
+    before = window.banner.text()
+    window.switch_to("Test")
+    assert seen_when_sent == [before]  # sent while the banner still showed Dev
+    assert "switching" in window.banner.text() and window.bucket_model.rowCount() == 0
+    qtbot.waitUntil(lambda: window.bucket_model.rowCount() > 0, timeout=15_000)
